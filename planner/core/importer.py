@@ -1,0 +1,621 @@
+"""Plan importer: bytes of a plan file (JSON or CSV) -> a validated Plan.
+
+Pure: no file system, no clock. Every problem raises PlanError naming the
+field (`activities[0].times_per_week`) or, for CSV, the line and column.
+"""
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Iterable
+
+from planner.core.model import (
+    AREAS, FORMAT, SETTINGS, SLOTS, WEEKDAYS, DAILY_SPREAD, Frequency, Goal, LibraryActivity,
+    Plan, PlanActivity,
+)
+
+MAX_PLAN_BYTES = 1_000_000          # a real plan is a few KB
+MAX_PLAN_DAYS = 3 * 366             # a plan longer than three years is almost surely a typo
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+FREQ_KEYS = ("times_per_week", "days", "times_per_day")
+TOP_KEYS = {"format", "plan_id", "version", "child", "therapist", "start", "end", "daily_minutes",
+            "rest_days", "goals", "activities"}
+ENTRY_KEYS = {"activity", "custom", "goal", "times_per_week", "days", "times_per_day", "minutes",
+              "reps", "sets", "when", "notes", "sensory_diet"}
+CUSTOM_KEYS = {"id", "title", "kid_title", "area", "areas", "steps", "picture", "setting"}
+DEFAULT_DAILY_MINUTES = 30
+DEFAULT_CUSTOM_MINUTES = 5
+
+
+class PlanError(ValueError):
+    """A plan file problem. `where` is a field path or "line N, column C"."""
+
+    def __init__(self, where: str, message: str):
+        super().__init__(f"{where}: {message}" if where else message)
+        self.where = where
+        self.message = message
+
+
+@dataclass
+class CsvOptions:
+    child: str | None = None
+    start: str | None = None
+    end: str | None = None
+    daily_minutes: int | None = None
+    weekday_minutes: int | None = None
+    weekend_minutes: int | None = None
+    rest_days: list[str] = field(default_factory=list)
+    plan_id: str | None = None
+    version: int | None = None
+
+
+# ---------------------------------------------------------------- helpers
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _int(value: Any, where: str, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PlanError(where, f"must be a whole number from {lo} to {hi} (got {_show(value)})")
+    if not lo <= value <= hi:
+        raise PlanError(where, f"must be from {lo} to {hi} (got {value})")
+    return value
+
+
+def _text(value: Any, where: str, max_len: int, min_len: int = 1) -> str:
+    if not isinstance(value, str):
+        raise PlanError(where, f"must be text (got {_show(value)})")
+    value = " ".join(value.split()) if "\n" not in value else value.strip()
+    if len(value) < min_len:
+        raise PlanError(where, "must not be empty")
+    if len(value) > max_len:
+        raise PlanError(where, f"is too long ({len(value)} characters, at most {max_len})")
+    return value
+
+
+def _date(value: Any, where: str) -> date:
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise PlanError(where, f"must be a date written YYYY-MM-DD (got {_show(value)})")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise PlanError(where, f"is not a real date (got {_show(value)})") from None
+
+
+def _list(value: Any, where: str, max_len: int, min_len: int = 0) -> list:
+    if not isinstance(value, list):
+        raise PlanError(where, f"must be a list (got {_show(value)})")
+    if len(value) < min_len:
+        raise PlanError(where, f"needs at least {min_len} entr{'y' if min_len == 1 else 'ies'}")
+    if len(value) > max_len:
+        raise PlanError(where, f"has {len(value)} entries, at most {max_len}")
+    return value
+
+
+def _obj(value: Any, where: str, allowed: set[str] | None = None) -> dict:
+    if not isinstance(value, dict):
+        raise PlanError(where, f"must be an object (got {_show(value)})")
+    if allowed is not None:
+        for k in value:
+            if k not in allowed:
+                hint = difflib.get_close_matches(str(k), sorted(allowed), n=1)
+                extra = f"; did you mean '{hint[0]}'?" if hint else ""
+                raise PlanError(f"{where}.{k}" if where else str(k), f"unknown field{extra}")
+    return value
+
+
+def _choice(value: Any, where: str, choices: Iterable[str], what: str) -> str:
+    choices = tuple(choices)
+    if not isinstance(value, str) or value not in choices:
+        hint = difflib.get_close_matches(str(value), choices, n=1) if isinstance(value, str) else []
+        extra = f"; did you mean '{hint[0]}'?" if hint else ""
+        shown = ", ".join(choices) if len(choices) <= 12 else "see `planner library`"
+        raise PlanError(where, f"unknown {what} {_show(value)}{extra} (one of: {shown})")
+    return value
+
+
+def _unique(values: list[str], where: str) -> None:
+    seen = set()
+    for i, v in enumerate(values):
+        if v in seen:
+            raise PlanError(f"{where}[{i}]", f"{_show(v)} is listed twice")
+        seen.add(v)
+
+
+def slugify(text: str, max_len: int = 40) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return (s[:max_len].strip("-") or "x")
+
+
+def plan_hash(raw: dict) -> str:
+    """Fingerprint of a plan's content, independent of key order and whitespace."""
+    canon = json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canon.encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------- JSON
+
+def parse_plan_json(data: bytes, library: dict[str, LibraryActivity],
+                    picture_names: set[str] | None = None) -> Plan:
+    """Decode and validate a JSON plan file's bytes."""
+    if len(data) > MAX_PLAN_BYTES:
+        raise PlanError("", f"file is too large ({len(data) // 1024} KB, a plan is at most "
+                            f"{MAX_PLAN_BYTES // 1000} KB)")
+    if not data.strip():
+        raise PlanError("", "file is empty")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PlanError("", f"not a text file (byte {exc.start} is not UTF-8)") from None
+    if "\x00" in text:
+        raise PlanError("", "not a text file (it contains NUL bytes)")
+    try:
+        raw = json.loads(text)
+    except RecursionError:
+        raise PlanError("", "not a plan: the JSON is nested far too deeply") from None
+    except json.JSONDecodeError as exc:
+        raise PlanError("", f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    return plan_from_dict(raw, library, picture_names)
+
+
+def plan_from_dict(raw: Any, library: dict[str, LibraryActivity],
+                   picture_names: set[str] | None = None) -> Plan:
+    """Validate a decoded plan document."""
+    pictures = picture_names if picture_names is not None else ({a for a in library} | {"custom"})
+    if not isinstance(raw, dict):
+        raise PlanError("", f"not a plan: expected a JSON object at the top (got {type(raw).__name__})")
+    if "format" not in raw:
+        raise PlanError("format", f"is missing; a plan file starts with \"format\": \"{FORMAT}\"")
+    if raw["format"] != FORMAT:
+        raise PlanError("format", f"must be \"{FORMAT}\" (got {_show(raw['format'])})")
+    _obj(raw, "", TOP_KEYS)
+
+    child = _obj(raw.get("child"), "child", {"name", "birth_date"}) if "child" in raw else None
+    if child is None:
+        raise PlanError("child", "is missing; give at least {\"name\": ...}")
+    if "name" not in child:
+        raise PlanError("child.name", "is missing")
+    child_name = _text(child["name"], "child.name", 60)
+    birth = _date(child["birth_date"], "child.birth_date") if child.get("birth_date") is not None else None
+
+    if "start" not in raw:
+        raise PlanError("start", "is missing")
+    start = _date(raw["start"], "start")
+    end = _date(raw["end"], "end") if raw.get("end") is not None else None
+    if end is not None and end < start:
+        raise PlanError("end", f"is before start ({end} < {start})")
+    if end is not None and (end - start).days > MAX_PLAN_DAYS:
+        raise PlanError("end", f"makes the plan longer than three years ({start} to {end})")
+    if birth is not None and birth > start:
+        raise PlanError("child.birth_date", f"is after the plan's start ({birth} > {start})")
+
+    if raw.get("plan_id") is not None:
+        plan_id = raw["plan_id"]
+        if not isinstance(plan_id, str) or not SLUG.match(plan_id):
+            raise PlanError("plan_id", "must be 1-64 lowercase letters, digits and dashes "
+                                       f"(got {_show(plan_id)})")
+    else:
+        plan_id = f"{slugify(child_name, 30)}-{start.isoformat()}"
+    version = _int(raw["version"], "version", 1, 1_000_000) if raw.get("version") is not None else 1
+
+    weekday_min = weekend_min = DEFAULT_DAILY_MINUTES
+    if raw.get("daily_minutes") is not None:
+        dm = raw["daily_minutes"]
+        if isinstance(dm, dict):
+            _obj(dm, "daily_minutes", {"weekday", "weekend"})
+            if not dm:
+                raise PlanError("daily_minutes", "give weekday and/or weekend minutes")
+            if "weekday" in dm:
+                weekday_min = _int(dm["weekday"], "daily_minutes.weekday", 1, 240)
+            if "weekend" in dm:
+                weekend_min = _int(dm["weekend"], "daily_minutes.weekend", 1, 240)
+            if "weekday" not in dm:
+                weekday_min = weekend_min
+            if "weekend" not in dm:
+                weekend_min = weekday_min
+        else:
+            weekday_min = weekend_min = _int(dm, "daily_minutes", 1, 240)
+
+    rest_days: list[str] = []
+    if raw.get("rest_days") is not None:
+        for i, d in enumerate(_list(raw["rest_days"], "rest_days", 6)):
+            rest_days.append(_choice(d.lower() if isinstance(d, str) else d,
+                                     f"rest_days[{i}]", WEEKDAYS, "weekday"))
+        _unique(rest_days, "rest_days")
+    practice_days = 7 - len(rest_days)
+
+    goals: list[Goal] = []
+    if raw.get("goals") is not None:
+        for i, g in enumerate(_list(raw["goals"], "goals", 30)):
+            where = f"goals[{i}]"
+            _obj(g, where, {"id", "text", "area"})
+            for k in ("id", "text"):
+                if k not in g:
+                    raise PlanError(f"{where}.{k}", "is missing")
+            gid = g["id"]
+            if not isinstance(gid, str) or not SLUG.match(gid):
+                raise PlanError(f"{where}.id", f"must be lowercase letters, digits and dashes (got {_show(gid)})")
+            area = _choice(g["area"], f"{where}.area", AREAS, "area") if g.get("area") is not None else None
+            goals.append(Goal(gid, _text(g["text"], f"{where}.text", 200), area))
+        _unique([g.id for g in goals], "goals")
+    goal_ids = {g.id for g in goals}
+
+    if "activities" not in raw:
+        raise PlanError("activities", "is missing")
+    entries = _list(raw["activities"], "activities", 50, 1)
+    acts: list[PlanActivity] = []
+    for i, e in enumerate(entries):
+        acts.append(_entry(e, f"activities[{i}]", library, pictures, goal_ids, rest_days,
+                           practice_days))
+    seen: dict[str, int] = {}
+    for i, a in enumerate(acts):
+        if a.key in seen:
+            raise PlanError(f"activities[{i}]", f"'{a.key}' is already in the plan "
+                                                f"(activities[{seen[a.key]}]); list each activity once")
+        seen[a.key] = i
+
+    therapist = _obj(raw.get("therapist") or {}, "therapist", {"name", "contact"})
+    t_name = _text(therapist["name"], "therapist.name", 80) if therapist.get("name") else ""
+    t_contact = _text(therapist["contact"], "therapist.contact", 120) if therapist.get("contact") else ""
+
+    return Plan(
+        plan_id=plan_id, version=version, child=child_name, start=start, end=end,
+        weekday_minutes=weekday_min, weekend_minutes=weekend_min, rest_days=tuple(rest_days),
+        goals=tuple(goals), activities=tuple(acts), birth_date=birth,
+        therapist_name=t_name, therapist_contact=t_contact, source=raw,
+    )
+
+
+def _entry(e: Any, where: str, library: dict[str, LibraryActivity], pictures: set[str],
+           goal_ids: set[str], rest_days: list[str], practice_days: int) -> PlanActivity:
+    _obj(e, where, ENTRY_KEYS)
+    has_lib, has_custom = "activity" in e, "custom" in e
+    if has_lib == has_custom:
+        raise PlanError(where, "give either \"activity\" (a library id) or \"custom\", not "
+                        + ("both" if has_lib else "neither"))
+    lib: LibraryActivity | None = None
+    if has_lib:
+        aid = e["activity"]
+        if not isinstance(aid, str):
+            raise PlanError(f"{where}.activity", f"must be a library id (got {_show(aid)})")
+        if aid not in library:
+            hint = difflib.get_close_matches(aid, list(library), n=1)
+            extra = f"; did you mean '{hint[0]}'?" if hint else ""
+            raise PlanError(f"{where}.activity", f"unknown activity id {_show(aid)}{extra} "
+                                                 "(see `planner library`)")
+        lib = library[aid]
+        key, title, kid_title = lib.id, lib.title, lib.kid_title
+        areas, setting, picture, steps = lib.areas, lib.setting, lib.picture, lib.steps
+        custom = False
+    else:
+        c = _obj(e["custom"], f"{where}.custom", CUSTOM_KEYS)
+        cw = f"{where}.custom"
+        for k in ("id", "title"):
+            if k not in c:
+                raise PlanError(f"{cw}.{k}", "is missing")
+        key = c["id"]
+        if not isinstance(key, str) or not SLUG.match(key):
+            raise PlanError(f"{cw}.id", f"must be lowercase letters, digits and dashes (got {_show(key)})")
+        if key in library:
+            raise PlanError(f"{cw}.id", f"'{key}' is a library activity; use \"activity\": \"{key}\"")
+        title = _text(c["title"], f"{cw}.title", 80)
+        kid_title = _text(c["kid_title"], f"{cw}.kid_title", 24) if c.get("kid_title") is not None \
+            else title[:24].rstrip()
+        if c.get("areas") is not None:
+            lst = _list(c["areas"], f"{cw}.areas", 3, 1)
+            areas = tuple(_choice(a, f"{cw}.areas[{j}]", AREAS, "area") for j, a in enumerate(lst))
+        elif c.get("area") is not None:
+            areas = (_choice(c["area"], f"{cw}.area", AREAS, "area"),)
+        else:
+            raise PlanError(f"{cw}.area", "is missing (one of: " + ", ".join(AREAS) + ")")
+        setting = _choice(c["setting"], f"{cw}.setting", SETTINGS, "setting") \
+            if c.get("setting") is not None else "table-top"
+        steps = tuple(_text(s, f"{cw}.steps[{j}]", 200)
+                      for j, s in enumerate(_list(c.get("steps") or [], f"{cw}.steps", 10)))
+        picture = "activities/custom.svg"
+        if c.get("picture") is not None:
+            pic = c["picture"]
+            if not isinstance(pic, str) or "/" in pic or "\\" in pic or "." in pic:
+                raise PlanError(f"{cw}.picture", "must be a picture name from our set such as "
+                                                 f"'bead-stringing', not a path (got {_show(pic)})")
+            if pic not in pictures:
+                hint = difflib.get_close_matches(pic, sorted(pictures), n=1)
+                extra = f"; did you mean '{hint[0]}'?" if hint else ""
+                raise PlanError(f"{cw}.picture", f"unknown picture name {_show(pic)}{extra}")
+            picture = f"activities/{pic}.svg"
+        custom = True
+
+    given = [k for k in FREQ_KEYS if e.get(k) is not None]
+    if not given:
+        raise PlanError(where, "needs a frequency: one of times_per_week, days or times_per_day")
+    if len(given) > 1:
+        raise PlanError(f"{where}.{given[1]}", f"give only one frequency (found {' and '.join(given)})")
+    kind = given[0]
+
+    when: tuple[str, ...] = ()
+    if e.get("when") is not None:
+        lst = _list(e["when"], f"{where}.when", len(SLOTS), 1)
+        when = tuple(_choice(s, f"{where}.when[{j}]", SLOTS, "slot") for j, s in enumerate(lst))
+        _unique(list(when), f"{where}.when")
+        when = tuple(sorted(when, key=SLOTS.index))
+
+    suggested = lib.when if lib else ()
+    if kind == "times_per_week":
+        n = _int(e[kind], f"{where}.times_per_week", 1, 7)
+        if n > practice_days:
+            raise PlanError(f"{where}.times_per_week",
+                            f"asks for {n} times a week but the plan has only {practice_days} "
+                            "practice days a week")
+        freq = Frequency("week", n)
+        slots = when or suggested or ("afternoon",)
+    elif kind == "days":
+        lst = _list(e["days"], f"{where}.days", 7, 1)
+        days = []
+        for j, d in enumerate(lst):
+            d = _choice(d.lower() if isinstance(d, str) else d, f"{where}.days[{j}]", WEEKDAYS, "weekday")
+            if d in rest_days:
+                raise PlanError(f"{where}.days[{j}]", f"'{d}' is one of the plan's rest days")
+            days.append(d)
+        _unique(days, f"{where}.days")
+        freq = Frequency("days", len(days), tuple(sorted(days, key=WEEKDAYS.index)))
+        slots = when or suggested or ("afternoon",)
+    else:
+        n = _int(e[kind], f"{where}.times_per_day", 1, 6)
+        if when and len(when) != n:
+            raise PlanError(f"{where}.when", f"lists {len(when)} slot(s) but times_per_day is {n}; "
+                                             f"list exactly {n} different slots")
+        freq = Frequency("day", n)
+        slots = when or (suggested if len(suggested) == n else DAILY_SPREAD[n])
+
+    minutes = _int(e["minutes"], f"{where}.minutes", 1, 120) if e.get("minutes") is not None \
+        else (lib.minutes if lib else DEFAULT_CUSTOM_MINUTES)
+    reps = _int(e["reps"], f"{where}.reps", 1, 200) if e.get("reps") is not None else None
+    sets = _int(e["sets"], f"{where}.sets", 1, 10) if e.get("sets") is not None else None
+    if lib and e.get("minutes") is None and reps is None:
+        reps, sets = lib.reps, sets if sets is not None else lib.sets
+    goal = None
+    if e.get("goal") is not None:
+        goal = e["goal"]
+        if not isinstance(goal, str) or goal not in goal_ids:
+            known = ", ".join(sorted(goal_ids)) or "the plan has no goals"
+            raise PlanError(f"{where}.goal", f"{_show(goal)} is not a goal of this plan ({known})")
+    notes = _text(e["notes"], f"{where}.notes", 500, 0) if e.get("notes") is not None else ""
+    if e.get("sensory_diet") is not None and not isinstance(e["sensory_diet"], bool):
+        raise PlanError(f"{where}.sensory_diet", f"must be true or false (got {_show(e['sensory_diet'])})")
+    sensory = e["sensory_diet"] if e.get("sensory_diet") is not None \
+        else bool(lib and lib.sensory_kind)
+    return PlanActivity(
+        key=key, title=title, kid_title=kid_title, areas=tuple(areas), setting=setting,
+        picture=picture, frequency=freq, minutes=minutes, reps=reps, sets=sets, when=tuple(slots),
+        goal=goal, notes=notes, sensory_diet=sensory, custom=custom, steps=tuple(steps),
+    )
+
+
+# ---------------------------------------------------------------- CSV
+
+CSV_COLUMNS = ("activity", "title", "area", "goal", "times_per_week", "days", "times_per_day",
+               "minutes", "reps", "sets", "when", "notes")
+_INT_COLUMNS = {"times_per_week", "times_per_day", "minutes", "reps", "sets"}
+_LIST_COLUMNS = {"days", "when"}
+
+
+def parse_plan_csv(data: bytes, options: CsvOptions, library: dict[str, LibraryActivity],
+                   picture_names: set[str] | None = None) -> Plan:
+    """A spreadsheet: one row per activity; plan-level fields come from `options`."""
+    if len(data) > MAX_PLAN_BYTES:
+        raise PlanError("", f"file is too large ({len(data) // 1024} KB, a plan is at most "
+                            f"{MAX_PLAN_BYTES // 1000} KB)")
+    if not data.strip():
+        raise PlanError("", "file is empty")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PlanError("", f"not a text file (byte {exc.start} is not UTF-8; save the sheet as "
+                            "CSV UTF-8)") from None
+    if "\x00" in text:
+        raise PlanError("", "not a text file (it contains NUL bytes)")
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise PlanError(f"line {reader.line_num}", f"cannot read the CSV ({exc})") from None
+    if not rows:
+        raise PlanError("", "file is empty")
+    header = [h.strip().lower().replace(" ", "_") for h in rows[0]]
+    for j, h in enumerate(header):
+        if h and h not in CSV_COLUMNS:
+            hint = difflib.get_close_matches(h, CSV_COLUMNS, n=1)
+            extra = f"; did you mean '{hint[0]}'?" if hint else ""
+            raise PlanError(f"line 1, column {j + 1}", f"unknown column {h!r}{extra} "
+                                                       f"(columns: {', '.join(CSV_COLUMNS)})")
+    if "activity" not in header and "title" not in header:
+        raise PlanError("line 1", "the header needs an 'activity' column (or 'title' and 'area')")
+    dup = [h for h in header if h and header.count(h) > 1]
+    if dup:
+        raise PlanError("line 1", f"column {dup[0]!r} appears twice")
+
+    if not options.child:
+        raise PlanError("--child", "is needed for a CSV plan (the child's name)")
+    if not options.start:
+        raise PlanError("--start", "is needed for a CSV plan (first day, YYYY-MM-DD)")
+    doc: dict[str, Any] = {"format": FORMAT, "child": {"name": options.child}, "start": options.start}
+    if options.end:
+        doc["end"] = options.end
+    if options.plan_id:
+        doc["plan_id"] = options.plan_id
+    if options.version:
+        doc["version"] = options.version
+    if options.daily_minutes is not None:
+        doc["daily_minutes"] = options.daily_minutes
+    elif options.weekday_minutes is not None or options.weekend_minutes is not None:
+        dm = {}
+        if options.weekday_minutes is not None:
+            dm["weekday"] = options.weekday_minutes
+        if options.weekend_minutes is not None:
+            dm["weekend"] = options.weekend_minutes
+        doc["daily_minutes"] = dm
+    if options.rest_days:
+        doc["rest_days"] = list(options.rest_days)
+
+    goals: dict[str, str] = {}          # goal text -> id
+    goal_areas: dict[str, str] = {}
+    entries: list[dict] = []
+    lines: list[int] = []               # source line of each entry
+    cols = {name: j + 1 for j, name in enumerate(header) if name}
+    line_no = 1
+    reader_rows = rows[1:]
+    # csv.reader does not report per-row line numbers after the fact; count them from the text.
+    row_lines = _row_line_numbers(text, delimiter)
+    for r, row in enumerate(reader_rows, start=1):
+        line_no = row_lines[r] if r < len(row_lines) else r + 1
+        cells = {header[j]: (row[j].strip() if j < len(row) else "") for j in range(len(header)) if header[j]}
+        if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
+            raise PlanError(f"line {line_no}", f"has {len(row)} cells but the header has {len(header)}")
+        if not any(cells.values()):
+            continue
+        entry: dict[str, Any] = {}
+        try:
+            if cells.get("activity"):
+                entry["activity"] = cells["activity"].strip().lower()
+            else:
+                if not cells.get("title"):
+                    raise PlanError("activity", "is empty; give a library id, or a title and area "
+                                                "for your own activity")
+                if not cells.get("area"):
+                    raise PlanError("area", "is needed for your own activity (one of: "
+                                            + ", ".join(AREAS) + ")")
+                entry["custom"] = {"id": slugify(cells["title"]), "title": cells["title"],
+                                   "area": cells["area"].strip().lower()}
+            for name in _INT_COLUMNS:
+                val = cells.get(name, "")
+                if val:
+                    if not re.fullmatch(r"\d+(\.0+)?", val):
+                        raise PlanError(name, f"must be a whole number (got {val!r})")
+                    entry[name] = int(float(val))
+            for name in _LIST_COLUMNS:
+                val = cells.get(name, "")
+                if val:
+                    entry[name] = [v.lower() for v in re.split(r"[\s/,]+", val) if v]
+            if cells.get("notes"):
+                entry["notes"] = cells["notes"]
+            if cells.get("goal"):
+                text_goal = " ".join(cells["goal"].split())
+                if text_goal not in goals:
+                    gid = slugify(text_goal, 30)
+                    base, n = gid, 2
+                    while gid in goals.values():
+                        gid, n = f"{base}-{n}", n + 1
+                    goals[text_goal] = gid
+                    area = cells.get("area", "").strip().lower()
+                    if not area and entry.get("activity") in library:
+                        area = library[entry["activity"]].areas[0]
+                    if area in AREAS:
+                        goal_areas[gid] = area
+                entry["goal"] = goals[text_goal]
+        except PlanError as exc:
+            col = cols.get(exc.where, exc.where)
+            raise PlanError(f"line {line_no}, column {col} ({exc.where})", exc.message) from None
+        entries.append(entry)
+        lines.append(line_no)
+    if not entries:
+        raise PlanError("", "no activities: the sheet has a header but no rows")
+    doc["goals"] = [{"id": gid, "text": text, **({"area": goal_areas[gid]} if gid in goal_areas else {})}
+                    for text, gid in goals.items()]
+    doc["activities"] = entries
+    try:
+        return plan_from_dict(doc, library, picture_names)
+    except PlanError as exc:
+        m = re.match(r"activities\[(\d+)\](?:\.(custom\.)?(\w+))?", exc.where)
+        if m:
+            idx, field_name = int(m.group(1)), m.group(3)
+            column = {"id": "title", "kid_title": "title"}.get(field_name or "", field_name or "activity")
+            col = cols.get(column, column)
+            raise PlanError(f"line {lines[idx]}, column {col} ({column})", exc.message) from None
+        raise
+
+
+def _row_line_numbers(text: str, delimiter: str) -> list[int]:
+    """Physical line where each CSV record starts (quoted cells may span lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    starts = []
+    prev_end = 0
+    for _ in reader:
+        starts.append(prev_end + 1)
+        prev_end = reader.line_num
+    return starts
+
+
+# ---------------------------------------------------------------- export
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    """A plan as a version-1 file (the builder's export)."""
+    doc: dict[str, Any] = {"format": FORMAT, "plan_id": plan.plan_id, "version": plan.version,
+                           "child": {"name": plan.child}}
+    if plan.birth_date:
+        doc["child"]["birth_date"] = plan.birth_date.isoformat()
+    if plan.therapist_name or plan.therapist_contact:
+        doc["therapist"] = {k: v for k, v in (("name", plan.therapist_name),
+                                              ("contact", plan.therapist_contact)) if v}
+    doc["start"] = plan.start.isoformat()
+    if plan.end:
+        doc["end"] = plan.end.isoformat()
+    doc["daily_minutes"] = ({"weekday": plan.weekday_minutes, "weekend": plan.weekend_minutes}
+                            if plan.weekday_minutes != plan.weekend_minutes else plan.weekday_minutes)
+    if plan.rest_days:
+        doc["rest_days"] = list(plan.rest_days)
+    if plan.goals:
+        doc["goals"] = [{"id": g.id, "text": g.text, **({"area": g.area} if g.area else {})}
+                        for g in plan.goals]
+    acts = []
+    for a in plan.activities:
+        if a.custom:
+            c: dict[str, Any] = {"id": a.key, "title": a.title, "kid_title": a.kid_title,
+                                 "areas": list(a.areas), "setting": a.setting}
+            if a.steps:
+                c["steps"] = list(a.steps)
+            pic = a.picture.rsplit("/", 1)[-1].removesuffix(".svg")
+            if pic != "custom":
+                c["picture"] = pic
+            e: dict[str, Any] = {"custom": c}
+        else:
+            e = {"activity": a.key}
+        if a.goal:
+            e["goal"] = a.goal
+        f = a.frequency
+        if f.kind == "week":
+            e["times_per_week"] = f.count
+        elif f.kind == "days":
+            e["days"] = list(f.days)
+        else:
+            e["times_per_day"] = f.count
+        e["minutes"] = a.minutes
+        if a.reps:
+            e["reps"] = a.reps
+        if a.sets:
+            e["sets"] = a.sets
+        if a.when:
+            e["when"] = list(a.when)
+        if a.sensory_diet:
+            e["sensory_diet"] = True
+        if a.notes:
+            e["notes"] = a.notes
+        acts.append(e)
+    doc["activities"] = acts
+    return doc
+
+
+def plan_with_changes(plan: Plan, library: dict[str, LibraryActivity], **changes: Any) -> Plan:
+    """A revised plan (e.g. new budget) validated like any imported file."""
+    doc = plan_to_dict(plan)
+    doc.update(changes)
+    return plan_from_dict(doc, library)

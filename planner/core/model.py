@@ -1,0 +1,301 @@
+"""Plan model: plain value types with no UI or storage dependency.
+
+A plan is what the therapist asks for; the scheduler turns it into dated
+items; a completion records what the family did with one item.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, asdict
+from datetime import date
+from enum import Enum
+from typing import Any
+
+FORMAT = "ot-home-plan/1"
+
+# The slots of a day, in the order the day runs.
+SLOTS: tuple[str, ...] = ("morning", "midday", "afternoon", "before-homework", "evening", "bedtime")
+SLOT_ORDER = {s: i for i, s in enumerate(SLOTS)}
+
+AREAS: tuple[str, ...] = (
+    "fine-motor", "visual-motor", "gross-motor", "motor-planning", "sensory", "self-care",
+    "handwriting", "self-regulation", "social", "cognitive", "oral-motor",
+)
+
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_INDEX = {d: i for i, d in enumerate(WEEKDAYS)}
+
+SETTINGS: tuple[str, ...] = ("movement", "table-top", "routine")
+# Within a slot: warm-up movement first, then focus work, then routines.
+SETTING_ORDER = {"movement": 0, "table-top": 1, "routine": 2}
+
+SENSORY_KINDS = ("alerting", "calming", "organizing")
+SENSORY_SYSTEMS = ("proprioceptive", "vestibular", "tactile", "visual", "auditory", "oral", "interoceptive")
+
+# Age bands, in whole years (max inclusive-exclusive upper bound noted).
+AGE_BANDS = {"infant": (0, 0), "toddler": (1, 2), "preschool": (3, 4), "school-age": (5, 12)}
+
+# FHIR Timing.repeat.when event codes for our slots.
+FHIR_WHEN = {
+    "morning": "MORN", "midday": "NOON", "afternoon": "AFT", "before-homework": "AFT.late",
+    "evening": "EVE", "bedtime": "HS",
+}
+
+# Default spread of slots for "n times a day" when the plan names none.
+DAILY_SPREAD: dict[int, tuple[str, ...]] = {
+    1: ("afternoon",),
+    2: ("morning", "afternoon"),
+    3: ("morning", "afternoon", "evening"),
+    4: ("morning", "midday", "afternoon", "evening"),
+    5: ("morning", "midday", "afternoon", "evening", "bedtime"),
+    6: SLOTS,
+}
+
+
+class Status(str, Enum):
+    PLANNED = "planned"
+    DONE = "done"
+    PARTIAL = "partial"
+    SKIPPED = "skipped"
+
+
+SKIP_REASONS: tuple[str, ...] = ("sick", "no-time", "refused", "other")
+RATINGS: tuple[str, ...] = ("easy", "right", "hard")
+RATING_LABELS = {"easy": "Easy", "right": "Just right", "hard": "Hard"}
+SKIP_REASON_LABELS = {"sick": "Sick", "no-time": "No time", "refused": "Refused", "other": "Other"}
+
+
+@dataclass(frozen=True)
+class LibraryActivity:
+    """One activity of the bundled library (read from data files)."""
+    id: str
+    title: str
+    kid_title: str
+    areas: tuple[str, ...]
+    age_min: int
+    age_max: int
+    minutes: int
+    reps: int | None
+    sets: int | None
+    when: tuple[str, ...]
+    materials: tuple[str, ...]
+    steps: tuple[str, ...]
+    easier: str
+    harder: str
+    safety: str | None
+    setting: str
+    sensory_kind: str | None
+    sensory_systems: tuple[str, ...]
+    picture: str
+    why: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "title": self.title, "kid_title": self.kid_title, "why": self.why,
+            "areas": list(self.areas), "ages": {"min": self.age_min, "max": self.age_max},
+            "dose": {"minutes": self.minutes, "reps": self.reps, "sets": self.sets},
+            "when": list(self.when), "materials": list(self.materials), "steps": list(self.steps),
+            "easier": self.easier, "harder": self.harder, "safety": self.safety,
+            "setting": self.setting,
+            "sensory": ({"kind": self.sensory_kind, "systems": list(self.sensory_systems)}
+                        if self.sensory_kind else None),
+            "picture": self.picture,
+        }
+
+    def suits_age(self, years: int) -> bool:
+        return self.age_min <= years <= self.age_max
+
+
+@dataclass(frozen=True)
+class Frequency:
+    """How often an activity happens. Exactly one kind is set.
+
+    kind "week": `count` times in each Monday-Sunday week.
+    kind "days": on the named weekdays.
+    kind "day":  `count` times on every plan day.
+    Each maps onto FHIR Timing.repeat (see `to_fhir`).
+    """
+    kind: str
+    count: int = 1
+    days: tuple[str, ...] = ()
+
+    def to_fhir(self, when: tuple[str, ...] = ()) -> dict[str, Any]:
+        if self.kind == "week":
+            rep: dict[str, Any] = {"frequency": self.count, "period": 1, "periodUnit": "wk"}
+        elif self.kind == "days":
+            rep = {"frequency": 1, "period": 1, "periodUnit": "d", "dayOfWeek": list(self.days)}
+        else:
+            rep = {"frequency": self.count, "period": 1, "periodUnit": "d"}
+        if when:
+            rep["when"] = [FHIR_WHEN[w] for w in when]
+        return rep
+
+    def describe(self) -> str:
+        if self.kind == "week":
+            return f"{self.count}x a week"
+        if self.kind == "day":
+            return "daily" if self.count == 1 else f"{self.count}x a day"
+        return ", ".join(d.capitalize() for d in self.days)
+
+
+@dataclass(frozen=True)
+class Goal:
+    id: str
+    text: str
+    area: str | None = None
+
+
+@dataclass(frozen=True)
+class PlanActivity:
+    """One entry of a plan: which activity, how often, how much."""
+    key: str                     # activity id (library or custom), unique in the plan
+    title: str
+    kid_title: str
+    areas: tuple[str, ...]
+    setting: str
+    picture: str
+    frequency: Frequency
+    minutes: int
+    reps: int | None = None
+    sets: int | None = None
+    when: tuple[str, ...] = ()
+    goal: str | None = None
+    notes: str = ""
+    sensory_diet: bool = False
+    custom: bool = False
+    steps: tuple[str, ...] = ()
+
+    def dose_text(self) -> str:
+        return dose_text(self.minutes, self.reps, self.sets)
+
+
+@dataclass(frozen=True)
+class Plan:
+    plan_id: str
+    version: int
+    child: str
+    start: date
+    end: date | None
+    weekday_minutes: int
+    weekend_minutes: int
+    rest_days: tuple[str, ...]
+    goals: tuple[Goal, ...]
+    activities: tuple[PlanActivity, ...]
+    birth_date: date | None = None
+    therapist_name: str = ""
+    therapist_contact: str = ""
+    source: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def budget_for(self, day: date) -> int:
+        return self.weekend_minutes if day.weekday() >= 5 else self.weekday_minutes
+
+    def goal(self, goal_id: str | None) -> Goal | None:
+        for g in self.goals:
+            if g.id == goal_id:
+                return g
+        return None
+
+    def activity(self, key: str) -> PlanActivity | None:
+        for a in self.activities:
+            if a.key == key:
+                return a
+        return None
+
+    def in_plan(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+    def is_rest_day(self, day: date) -> bool:
+        return WEEKDAYS[day.weekday()] in self.rest_days
+
+
+@dataclass(frozen=True)
+class ScheduledItem:
+    """One dated occurrence of a plan activity, with what happened to it."""
+    id: str
+    date: date
+    slot: str
+    key: str
+    title: str
+    kid_title: str
+    minutes: int
+    reps: int | None
+    sets: int | None
+    goal: str | None
+    areas: tuple[str, ...]
+    setting: str
+    sensory_diet: bool
+    picture: str
+    plan_id: str
+    plan_version: int
+    status: Status = Status.PLANNED
+    rating: str | None = None
+    note: str = ""
+    reason: str | None = None
+
+    def dose_text(self) -> str:
+        return dose_text(self.minutes, self.reps, self.sets)
+
+    def planned_dose(self) -> dict[str, Any]:
+        return {"minutes": self.minutes, "reps": self.reps, "sets": self.sets}
+
+
+@dataclass(frozen=True)
+class Day:
+    date: date
+    budget_minutes: int
+    items: tuple[ScheduledItem, ...]
+    rest: bool = False          # rest day, paused day or outside the plan
+    paused: bool = False
+
+    @property
+    def planned_minutes(self) -> int:
+        return sum(i.minutes for i in self.items)
+
+    @property
+    def weekday(self) -> str:
+        return WEEKDAYS[self.date.weekday()]
+
+
+@dataclass(frozen=True)
+class Completion:
+    """What the family recorded for one scheduled item (only what was tapped)."""
+    item_id: str
+    date: date
+    status: Status
+    plan_id: str
+    activity: str
+    title: str
+    slot: str
+    planned: dict[str, Any]          # the dose as planned when the record was made
+    rating: str | None = None
+    note: str = ""
+    reason: str | None = None
+    updated: str = ""                # ISO timestamp of the last change
+    extra: dict[str, Any] = field(default_factory=dict)   # kid_title, areas, goal... for orphans
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["date"] = self.date.isoformat()
+        d["status"] = self.status.value
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Completion":
+        return cls(
+            item_id=d["item_id"], date=date.fromisoformat(d["date"]), status=Status(d["status"]),
+            plan_id=d.get("plan_id", ""), activity=d.get("activity", ""), title=d.get("title", ""),
+            slot=d.get("slot", "afternoon"), planned=dict(d.get("planned") or {}),
+            rating=d.get("rating"), note=d.get("note") or "", reason=d.get("reason"),
+            updated=d.get("updated", ""), extra=dict(d.get("extra") or {}),
+        )
+
+
+def dose_text(minutes: int | None, reps: int | None, sets: int | None) -> str:
+    """"5 min" for timed items, "10 reps x 2" for counted ones."""
+    if reps:
+        return f"{reps} reps" + (f" x {sets}" if sets and sets > 1 else "")
+    return f"{minutes or 0} min"
+
+
+def age_in_years(birth: date, on: date) -> int:
+    years = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    return max(0, years)

@@ -1,0 +1,344 @@
+"""Scheduler: plan versions + dates + completions -> dated items. Pure; the date is an argument.
+
+A child's plans form a timeline: each version takes effect on a date and runs
+until the next one takes over (or its own end). Weeks run Monday-Sunday. Within
+a week, activities with fixed days go first, then "k times a week" activities
+are placed on the day combination that keeps every day within its budget and
+the week as even as possible (never two days in a row for k <= 3 when the
+week allows it). The placement of a week depends only on the plan and on which
+days of that week are available, so it is computed once and reused.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from functools import lru_cache
+from itertools import combinations
+from typing import Iterable, Mapping
+
+from planner.core.model import (
+    SETTING_ORDER, SLOT_ORDER, WEEKDAYS, Completion, Day, Plan, ScheduledItem, Status,
+)
+
+ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A plan version and the dates it governs (inclusive)."""
+    plan: Plan
+    first: date
+    last: date | None
+
+
+def timeline(versions: Iterable[tuple[date, Plan]]) -> list[Segment]:
+    """Turn (effective_from, plan) pairs into non-overlapping segments.
+
+    A later entry takes over from its effective date; each segment is also
+    clipped to its plan's own start and end.
+    """
+    ordered = sorted(versions, key=lambda v: v[0])
+    segs: list[Segment] = []
+    for i, (eff, plan) in enumerate(ordered):
+        first = max(eff, plan.start)
+        nxt = ordered[i + 1][0] - ONE_DAY if i + 1 < len(ordered) else None
+        last = plan.end
+        if nxt is not None:
+            last = nxt if last is None else min(last, nxt)
+        if last is None or first <= last:
+            segs.append(Segment(plan, first, last))
+    return segs
+
+
+def item_id(plan_id: str, day: date, key: str, slot: str) -> str:
+    return f"{plan_id}.{day:%Y%m%d}.{key}.{slot}"
+
+
+def parse_item_id(iid: str) -> tuple[str, date, str, str] | None:
+    parts = iid.split(".")
+    if len(parts) != 4 or len(parts[1]) != 8 or not parts[1].isdigit():
+        return None
+    try:
+        day = date(int(parts[1][:4]), int(parts[1][4:6]), int(parts[1][6:]))
+    except ValueError:
+        return None
+    return parts[0], day, parts[2], parts[3]
+
+
+def week_count(k: int, available: int, full: int) -> int:
+    """Occurrences of a k-times-a-week activity in a week with `available` of `full` days."""
+    if available >= full:
+        return k
+    return min(available, int(k * available / full + 0.5))
+
+
+def _no_two_in_a_row(days: tuple[int, ...]) -> bool:
+    return all(b - a > 1 for a, b in zip(days, days[1:]))
+
+
+@lru_cache(maxsize=512)
+def place_week(plan: Plan, available: tuple[int, ...]) -> dict[int, tuple[tuple[int, str], ...]]:
+    """For one week: weekday index -> ((activity index, slot), ...).
+
+    `available` lists the weekday indexes (0 = Monday) the plan may use this week.
+    """
+    budgets = {d: (plan.weekend_minutes if d >= 5 else plan.weekday_minutes) for d in available}
+    load = {d: 0 for d in available}
+    slot_load: dict[int, dict[str, int]] = {d: {} for d in available}
+    placed: dict[int, list[tuple[int, str]]] = {d: [] for d in available}
+    full = 7 - len(plan.rest_days)
+
+    def put(day: int, idx: int, slot: str, minutes: int) -> None:
+        placed[day].append((idx, slot))
+        load[day] += minutes
+        slot_load[day][slot] = slot_load[day].get(slot, 0) + minutes
+
+    def best_slot(day: int, slots: tuple[str, ...]) -> str:
+        return min(slots, key=lambda s: (slot_load[day].get(s, 0), SLOT_ORDER[s]))
+
+    weekly: list[tuple[int, int]] = []     # (activity index, count this week)
+    for idx, act in enumerate(plan.activities):
+        f = act.frequency
+        if f.kind == "day":
+            for d in available:
+                for slot in act.when:
+                    put(d, idx, slot, act.minutes)
+        elif f.kind == "days":
+            for name in f.days:
+                d = WEEKDAYS.index(name)
+                if d in load:
+                    put(d, idx, best_slot(d, act.when), act.minutes)
+        else:
+            n = week_count(f.count, len(available), full)
+            if n:
+                weekly.append((idx, n))
+
+    # Biggest weekly demands first; ties keep the plan's order.
+    weekly.sort(key=lambda w: (-plan.activities[w[0]].minutes * w[1], w[0]))
+    choices = [_candidates(available, n) for _, n in weekly]
+    chosen: list[tuple[int, ...]] = []
+    for (idx, n), combos in zip(weekly, choices):
+        m = plan.activities[idx].minutes
+        best = min(combos, key=lambda c: _score(load, budgets, c, m) + (c,))
+        chosen.append(best)
+        for d in best:
+            load[d] += m
+
+    total = sum(load.values())
+    if total <= sum(budgets.values()) and any(load[d] > budgets[d] for d in available):
+        better = _search_fit(plan, weekly, choices, budgets, available, load, chosen)
+        if better is not None:
+            chosen = better
+    # Reset weekly load, then place with slots in the final order.
+    for (idx, n), combo in zip(weekly, chosen):
+        act = plan.activities[idx]
+        for d in combo:
+            slot = best_slot(d, act.when)
+            placed[d].append((idx, slot))
+            slot_load[d][slot] = slot_load[d].get(slot, 0) + act.minutes
+    return {d: tuple(v) for d, v in placed.items()}
+
+
+def _candidates(available: tuple[int, ...], n: int) -> list[tuple[int, ...]]:
+    combos = list(combinations(available, n))
+    if n <= 3:
+        spaced = [c for c in combos if _no_two_in_a_row(c)]
+        if spaced:
+            return spaced
+    return combos
+
+
+def _score(load: Mapping[int, int], budgets: Mapping[int, int], combo: tuple[int, ...],
+           minutes: int) -> tuple:
+    """Lower is better: minutes over budget, then evenness, then the fullest day."""
+    over = 0
+    worst = 0.0
+    spread = 0.0
+    for d, b in budgets.items():
+        after = load[d] + (minutes if d in combo else 0)
+        over += max(0, after - b)
+        ratio = after / b
+        worst = max(worst, ratio)
+        spread += ratio * ratio
+    return (over, round(spread, 6), round(worst, 6))
+
+
+def _search_fit(plan: Plan, weekly, choices, budgets, available, load_after, greedy,
+                limit: int = 20000):
+    """Look for a placement with no day over budget when the greedy one missed it."""
+    base = dict(load_after)
+    for (idx, _), combo in zip(weekly, greedy):
+        for d in combo:
+            base[d] -= plan.activities[idx].minutes
+    load = dict(base)
+    picked: list[tuple[int, ...]] = []
+    nodes = 0
+
+    def dfs(i: int) -> bool:
+        nonlocal nodes
+        if i == len(weekly):
+            return True
+        m = plan.activities[weekly[i][0]].minutes
+        ranked = sorted(choices[i], key=lambda c: _score(load, budgets, c, m) + (c,))
+        for combo in ranked:
+            nodes += 1
+            if nodes > limit:
+                return False
+            if any(load[d] + m > budgets[d] for d in combo):
+                continue
+            for d in combo:
+                load[d] += m
+            picked.append(combo)
+            if dfs(i + 1):
+                return True
+            picked.pop()
+            for d in combo:
+                load[d] -= m
+        return False
+
+    return list(picked) if dfs(0) else None
+
+
+def _week_monday(d: date) -> date:
+    return d - timedelta(days=d.weekday())
+
+
+def schedule(segments: list[Segment], first: date, last: date,
+             completions: Mapping[str, Completion] | None = None,
+             paused: Iterable[date] = ()) -> list[Day]:
+    """Every day from `first` to `last` (inclusive) with its items and their status."""
+    completions = completions or {}
+    paused = frozenset(paused)
+    by_date: dict[date, list[Completion]] = {}
+    for c in completions.values():
+        by_date.setdefault(c.date, []).append(c)
+    days: list[Day] = []
+    day = first
+    while day <= last:
+        monday = _week_monday(day)
+        week_end = min(monday + timedelta(days=6), last)
+        week_days = _schedule_week(segments, monday, paused)
+        while day <= week_end:
+            days.append(_with_status(week_days[day], by_date.get(day, ())))
+            day += ONE_DAY
+    return days
+
+
+def _schedule_week(segments: list[Segment], monday: date, paused: frozenset) -> dict[date, Day]:
+    out: dict[date, Day] = {}
+    week = [monday + timedelta(days=i) for i in range(7)]
+    owner: dict[date, Segment | None] = {}
+    for d in week:
+        owner[d] = None
+        for seg in segments:
+            if seg.first <= d and (seg.last is None or d <= seg.last):
+                owner[d] = seg
+    for seg in {id(s): s for s in owner.values() if s is not None}.values():
+        plan = seg.plan
+        mine = [d for d in week if owner[d] is seg]
+        available = tuple(d.weekday() for d in mine if not plan.is_rest_day(d) and d not in paused)
+        placement = place_week(plan, available) if available else {}
+        for d in mine:
+            wd = d.weekday()
+            if wd not in placement:
+                out[d] = Day(d, 0, (), rest=True, paused=d in paused and not plan.is_rest_day(d))
+                continue
+            items = []
+            for idx, slot in placement[wd]:
+                a = plan.activities[idx]
+                items.append(ScheduledItem(
+                    id=item_id(plan.plan_id, d, a.key, slot), date=d, slot=slot, key=a.key,
+                    title=a.title, kid_title=a.kid_title, minutes=a.minutes, reps=a.reps,
+                    sets=a.sets, goal=a.goal, areas=a.areas, setting=a.setting,
+                    sensory_diet=a.sensory_diet, picture=a.picture, plan_id=plan.plan_id,
+                    plan_version=plan.version,
+                ))
+            order = {a.key: i for i, a in enumerate(plan.activities)}
+            items.sort(key=lambda it: (SLOT_ORDER[it.slot], SETTING_ORDER.get(it.setting, 9),
+                                       order[it.key]))
+            out[d] = Day(d, plan.budget_for(d), tuple(items))
+    for d in week:
+        if d not in out:
+            out[d] = Day(d, 0, (), rest=True)
+    return out
+
+
+def _with_status(day: Day, records: Iterable[Completion]) -> Day:
+    records = list(records)
+    if not records:
+        return day
+    by_id = {c.item_id: c for c in records}
+    items = []
+    for it in day.items:
+        c = by_id.pop(it.id, None)
+        if c is not None:
+            it = _apply(it, c)
+        items.append(it)
+    # A record whose item is no longer planned (the plan was revised that day) still shows.
+    for c in by_id.values():
+        if c.status is Status.PLANNED:
+            continue
+        x = c.extra
+        items.append(ScheduledItem(
+            id=c.item_id, date=c.date, slot=c.slot, key=c.activity, title=c.title,
+            kid_title=x.get("kid_title", c.title[:24]), minutes=int(c.planned.get("minutes") or 0),
+            reps=c.planned.get("reps"), sets=c.planned.get("sets"), goal=x.get("goal"),
+            areas=tuple(x.get("areas", ())), setting=x.get("setting", "table-top"),
+            sensory_diet=bool(x.get("sensory_diet")), picture=x.get("picture", "activities/custom.svg"),
+            plan_id=c.plan_id, plan_version=int(x.get("plan_version", 0)),
+            status=c.status, rating=c.rating, note=c.note, reason=c.reason,
+        ))
+    items.sort(key=lambda it: (SLOT_ORDER.get(it.slot, 9), SETTING_ORDER.get(it.setting, 9)))
+    return Day(day.date, day.budget_minutes, tuple(items), rest=day.rest, paused=day.paused)
+
+
+def _apply(it: ScheduledItem, c: Completion) -> ScheduledItem:
+    return replace(it, status=c.status, rating=c.rating, note=c.note, reason=c.reason)
+
+
+@dataclass(frozen=True)
+class Load:
+    """What a plan asks of a full week against its budget."""
+    week_minutes: int
+    week_budget: int
+    busiest_day: date | None
+    busiest_minutes: int
+    busiest_budget: int
+
+
+def plan_load(plan: Plan) -> Load:
+    """Weekly demand and budget, measured on the plan's first full week of practice."""
+    monday = _week_monday(plan.start)
+    if monday < plan.start:
+        monday += timedelta(days=7)
+    if plan.end is not None and monday + timedelta(days=6) > plan.end:
+        monday = _week_monday(plan.start)
+    available = tuple(i for i in range(7) if WEEKDAYS[i] not in plan.rest_days)
+    placement = place_week(plan, available)
+    demand, budget = 0, 0
+    busiest: tuple[int, int, int] | None = None
+    for wd, entries in placement.items():
+        mins = sum(plan.activities[i].minutes for i, _ in entries)
+        b = plan.weekend_minutes if wd >= 5 else plan.weekday_minutes
+        demand += mins
+        budget += b
+        if busiest is None or mins - b > busiest[1] - busiest[2]:
+            busiest = (wd, mins, b)
+    day = monday + timedelta(days=busiest[0]) if busiest else None
+    return Load(demand, budget, day, busiest[1] if busiest else 0, busiest[2] if busiest else 0)
+
+
+def plan_warnings(plan: Plan) -> list[str]:
+    """Plain-words warnings about a plan that imports but asks a lot."""
+    out = []
+    load = plan_load(plan)
+    if load.week_minutes > load.week_budget:
+        out.append(f"the plan asks for {load.week_minutes} minutes a week but the budget is "
+                   f"{load.week_budget} minutes ({plan.weekday_minutes} per weekday, "
+                   f"{plan.weekend_minutes} per weekend day, rest days: "
+                   f"{', '.join(plan.rest_days) or 'none'}); the extra is spread evenly over the week")
+    elif load.busiest_minutes > load.busiest_budget:
+        out.append(f"{WEEKDAYS[load.busiest_day.weekday()]} has {load.busiest_minutes} minutes "
+                   f"planned against a budget of {load.busiest_budget} (fixed days or daily items "
+                   "do not fit that day)")
+    return out

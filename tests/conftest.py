@@ -1,0 +1,90 @@
+"""Shared fixtures. Tests never read the real clock: dates are arguments or PLANNER_TODAY."""
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from planner.core.model import LibraryActivity
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = date(2026, 11, 27)          # a Friday
+
+
+def lib_activity(aid: str, *, minutes: int = 5, setting: str = "table-top", areas=("fine-motor",),
+                 when=(), reps=None, sensory=None) -> LibraryActivity:
+    return LibraryActivity(
+        id=aid, title=aid.replace("-", " ").capitalize(), kid_title=aid[:24], areas=tuple(areas),
+        age_min=2, age_max=10, minutes=minutes, reps=reps, sets=None, when=tuple(when),
+        materials=(), steps=("One", "Two", "Three"), easier="", harder="", safety=None,
+        setting=setting, sensory_kind=sensory, sensory_systems=("proprioceptive",) if sensory else (),
+        picture=f"activities/{aid}.svg",
+    )
+
+
+@pytest.fixture
+def mini_library() -> dict[str, LibraryActivity]:
+    acts = [
+        lib_activity("tweezers-pickup"),
+        lib_activity("wall-pushups", minutes=2, setting="movement", areas=("sensory",), reps=10,
+                     sensory="organizing"),
+        lib_activity("obstacle-course", minutes=15, setting="movement", areas=("gross-motor",)),
+        lib_activity("bead-stringing", minutes=8),
+        lib_activity("brushing-teeth", minutes=3, setting="routine", areas=("self-care",),
+                     when=("morning", "bedtime")),
+        lib_activity("ball-catching", minutes=8, setting="movement", areas=("gross-motor",)),
+        lib_activity("heavy-carry", minutes=5, setting="movement", areas=("sensory",)),
+    ] + [lib_activity(f"act-{i:02d}", minutes=3 + i % 5, setting=("movement", "table-top")[i % 2])
+         for i in range(40)]
+    return {a.id: a for a in acts}
+
+
+def base_plan(**over) -> dict:
+    doc = {
+        "format": "ot-home-plan/1",
+        "plan_id": "maya-winter",
+        "version": 1,
+        "child": {"name": "Maya", "birth_date": "2022-06-14"},
+        "therapist": {"name": "R. Okafor, OTR/L", "contact": "clinic front desk"},
+        "start": "2026-11-23",
+        "end": "2027-01-31",
+        "daily_minutes": {"weekday": 25, "weekend": 40},
+        "rest_days": ["sun"],
+        "goals": [{"id": "pincer", "text": "Picks up small objects with thumb and index finger",
+                   "area": "fine-motor"}],
+        "activities": [
+            {"activity": "tweezers-pickup", "goal": "pincer", "times_per_week": 3, "minutes": 5,
+             "when": ["afternoon"], "notes": "Large pom-poms first"},
+            {"activity": "wall-pushups", "sensory_diet": True, "times_per_day": 2, "reps": 10,
+             "minutes": 2, "when": ["morning", "before-homework"]},
+            {"activity": "obstacle-course", "days": ["sat"], "minutes": 15},
+            {"custom": {"id": "shoe-tying", "title": "Tie shoelaces", "kid_title": "Tie my shoes",
+                        "area": "self-care", "steps": ["Cross the laces", "Make two loops",
+                                                       "Pull them tight"]},
+             "times_per_week": 3, "minutes": 5},
+        ],
+    }
+    doc.update(over)
+    return doc
+
+
+@pytest.fixture
+def plan_doc() -> dict:
+    return base_plan()
+
+
+@pytest.fixture
+def plan_file(tmp_path) -> Path:
+    p = tmp_path / "maya.json"
+    p.write_text(json.dumps(base_plan()), encoding="utf-8")
+    return p
+
+
+def folder_snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder with its bytes (to prove nothing changed)."""
+    if not folder.exists():
+        return {}
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -1,0 +1,12 @@
+#!/bin/sh
+# Make sure a Chromium for the browser tests exists (Debian's package; Playwright's own
+# browser download is never used). Honours PLANNER_CHROMIUM for a browser elsewhere.
+if [ -n "$PLANNER_CHROMIUM" ] && [ -x "$PLANNER_CHROMIUM" ]; then exit 0; fi
+if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then exit 0; fi
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing chromium (Debian package) for the browser tests..."
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    exit $?
+fi
+echo "chromium is missing: install it (e.g. 'sudo apt-get install chromium') or set PLANNER_CHROMIUM" >&2
+exit 1
