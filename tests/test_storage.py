@@ -1,0 +1,173 @@
+"""Storage on real files: atomic writes, month files, recovery, lock, schema."""
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import os
+import time
+from datetime import date
+
+import pytest
+from filelock import FileLock
+
+from planner.core.model import Completion, Status
+from planner.storage import store as store_mod
+from planner.storage.atomic import AtomicJSONStorage, atomic_write_bytes
+from planner.storage.store import Busy, Store, StoreError, resolve_data_dir
+from conftest import folder_snapshot
+
+
+def rec(day: date, n: int = 0, status=Status.DONE) -> Completion:
+    return Completion(f"p.{day:%Y%m%d}.act-{n}.afternoon", day, status, "p", f"act-{n}", "Act",
+                      "afternoon", {"minutes": 5, "reps": None, "sets": None}, note="ok")
+
+
+def test_reading_an_empty_folder_creates_nothing(tmp_path):
+    s = Store(tmp_path / "data")
+    assert s.plan_records() == [] and s.completions(date(2026, 1, 1), date(2026, 12, 31)) == {}
+    assert s.settings("maya") == {}
+    assert not (tmp_path / "data").exists()
+
+
+def test_completions_are_split_by_month(tmp_path):
+    s = Store(tmp_path)
+    s.put_completion(rec(date(2026, 11, 30)))
+    s.put_completion(rec(date(2026, 12, 1)))
+    assert sorted(p.name for p in (tmp_path / "history").glob("*.json")) == ["2026-11.json", "2026-12.json"]
+    got = s.completions(date(2026, 11, 1), date(2026, 12, 31))
+    assert set(got) == {"p.20261130.act-0.afternoon", "p.20261201.act-0.afternoon"}
+    assert json.loads((tmp_path / "meta.json").read_text())["schema_version"] == store_mod.SCHEMA_VERSION
+
+
+def test_upsert_replaces_and_remove_deletes(tmp_path):
+    s = Store(tmp_path)
+    day = date(2026, 11, 27)
+    s.put_completion(rec(day))
+    s.put_completion(rec(day, status=Status.PARTIAL))
+    got = Store(tmp_path).completions(day, day)
+    assert len(got) == 1 and next(iter(got.values())).status is Status.PARTIAL
+    assert s.remove_completion(rec(day).item_id, day)
+    assert Store(tmp_path).completions(day, day) == {}
+
+
+def test_each_write_keeps_the_previous_file_as_backup(tmp_path):
+    s = Store(tmp_path)
+    day = date(2026, 11, 27)
+    s.put_completion(rec(day, 1))
+    s.put_completion(rec(day, 2))
+    bak = json.loads((tmp_path / "history" / "2026-11.json.bak").read_text())
+    assert len(bak["completions"]) == 1
+    assert not list(tmp_path.rglob(".tmp-*"))
+
+
+@pytest.mark.parametrize("damage", [b"", b"{\"completions\": {\"1\": {\"item_id\"", b"\x00\x00\x00", b"[]"])
+def test_damaged_file_is_moved_aside_and_last_good_copy_restored(tmp_path, damage):
+    s = Store(tmp_path)
+    day = date(2026, 11, 27)
+    s.put_completion(rec(day, 1))
+    s.put_completion(rec(day, 2))
+    month = tmp_path / "history" / "2026-11.json"
+    month.write_bytes(damage)
+    s2 = Store(tmp_path)
+    got = s2.completions(day, day)
+    assert set(got) == {rec(day, 1).item_id}                      # the last good copy
+    assert any("damaged" in n and "restored" in n for n in s2.notices)
+    assert list((tmp_path / "history").glob("2026-11.json.damaged-*"))
+
+
+def test_damaged_file_without_backup_says_so(tmp_path):
+    s = Store(tmp_path)
+    s.update_settings("maya", {"reward": "park"})
+    (tmp_path / "settings.json").write_text("garbage")
+    (tmp_path / "settings.json.bak").unlink(missing_ok=True)
+    s2 = Store(tmp_path)
+    assert s2.settings("maya") == {}
+    assert any("no good copy" in n for n in s2.notices)
+    assert list(tmp_path.glob("settings.json.damaged-*"))
+
+
+def test_missing_file_with_backup_is_restored(tmp_path):
+    s = Store(tmp_path)
+    s.update_settings("maya", {"reward": "park"})
+    s.update_settings("maya", {"reward": "zoo"})
+    (tmp_path / "settings.json").unlink()
+    s2 = Store(tmp_path)
+    assert s2.settings("maya")["reward"] == "park"
+    assert s2.notices
+
+
+def _hold_lock(path, ready, release):
+    with FileLock(str(path / ".lock")):
+        ready.set()
+        release.wait(10)
+
+
+def test_second_writer_gets_a_clear_message_and_reads_still_work(tmp_path, monkeypatch):
+    s = Store(tmp_path)
+    day = date(2026, 11, 27)
+    s.put_completion(rec(day, 1))
+    ctx = mp.get_context("spawn")
+    ready, release = ctx.Event(), ctx.Event()
+    proc = ctx.Process(target=_hold_lock, args=(tmp_path, ready, release))
+    proc.start()
+    try:
+        assert ready.wait(20)
+        other = Store(tmp_path)
+        other.lock_timeout = 0.2
+        other._lock.timeout = 0.2
+        before = folder_snapshot(tmp_path)
+        with pytest.raises(Busy, match="busy"):
+            other.put_completion(rec(day, 2))
+        assert set(other.completions(day, day)) == {rec(day, 1).item_id}
+        after = folder_snapshot(tmp_path)
+        assert before == after
+    finally:
+        release.set()
+        proc.join(10)
+    Store(tmp_path).put_completion(rec(day, 2))
+
+
+def test_newer_schema_is_refused(tmp_path):
+    Store(tmp_path).update_settings("maya", {"reward": "park"})
+    (tmp_path / "meta.json").write_text('{"schema_version": 99}')
+    with pytest.raises(StoreError, match="newer planner"):
+        Store(tmp_path).settings("maya")
+
+
+def test_migration_runs_once_under_the_lock(tmp_path, monkeypatch):
+    Store(tmp_path).update_settings("maya", {"reward": "park"})
+    (tmp_path / "meta.json").write_text('{"schema_version": 0}')
+    calls = []
+
+    def v0_to_v1(folder):
+        calls.append(folder)
+        doc = json.loads((folder / "settings.json").read_text())
+        for d in doc["settings"].values():
+            d["reward"] = d["reward"].upper()
+        atomic_write_bytes(folder / "settings.json", json.dumps(doc).encode())
+
+    monkeypatch.setitem(store_mod.MIGRATIONS, 0, v0_to_v1)
+    s = Store(tmp_path)
+    assert s.settings("maya")["reward"] == "PARK"
+    assert Store(tmp_path).settings("maya")["reward"] == "PARK"
+    assert len(calls) == 1
+    assert json.loads((tmp_path / "meta.json").read_text())["schema_version"] == 1
+
+
+def test_data_dir_resolution(tmp_path, monkeypatch):
+    monkeypatch.delenv("PLANNER_DATA_DIR", raising=False)
+    monkeypatch.setenv("FLET_APP_STORAGE_DATA", str(tmp_path / "flet"))
+    assert resolve_data_dir(None) == tmp_path / "flet"
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path / "env"))
+    assert resolve_data_dir(None) == tmp_path / "env"
+    assert resolve_data_dir(str(tmp_path / "arg")) == tmp_path / "arg"
+    monkeypatch.delenv("PLANNER_DATA_DIR")
+    monkeypatch.delenv("FLET_APP_STORAGE_DATA")
+    assert "ot-home-planner" in str(resolve_data_dir(None))
+
+
+def test_atomic_storage_round_trip(tmp_path):
+    st = AtomicJSONStorage(tmp_path / "x.json")
+    assert st.read() is None
+    st.write({"t": {"1": {"a": "é"}}})
+    assert st.read() == {"t": {"1": {"a": "é"}}}
