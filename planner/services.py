@@ -252,21 +252,29 @@ def record(store: Store, item: ScheduledItem, today: date, status: Status, *,
         reason = None
     if note is not None and len(note) > 500:
         raise ServiceError(f"the note is too long ({len(note)} characters, at most 500)")
-    rec = Completion(
-        item_id=item.id, date=item.date, status=status, plan_id=item.plan_id, activity=item.key,
-        title=item.title, slot=item.slot, planned=item.planned_dose(),
-        rating=rating if rating is not None else item.rating,
-        note=note if note is not None else item.note, reason=reason,
-        updated=(now or datetime.now()).isoformat(timespec="seconds"),
-        extra={"kid_title": item.kid_title, "areas": list(item.areas), "goal": item.goal,
-               "setting": item.setting, "picture": item.picture, "sensory_diet": item.sensory_diet,
-               "plan_version": item.plan_version},
-    )
+    rec = completion_for(item, status, rating=rating if rating is not None else item.rating,
+                         note=note if note is not None else item.note, reason=reason,
+                         now=now or datetime.now())
     try:
         store.put_completion(rec)
     except StoreError as exc:
         raise ServiceError(str(exc)) from None
     return replace(item, status=status, rating=rec.rating, note=rec.note, reason=reason)
+
+
+def completion_for(item: ScheduledItem, status: Status, *, rating: str | None, note: str,
+                   reason: str | None, now: datetime) -> Completion:
+    """The record of one tap: the planned dose and what the item looked like are kept with it."""
+    extra = {"kid_title": item.kid_title, "areas": list(item.areas), "setting": item.setting,
+             "picture": item.picture, "plan_version": item.plan_version}
+    if item.goal:
+        extra["goal"] = item.goal
+    if item.sensory_diet:
+        extra["sensory_diet"] = True
+    return Completion(
+        item_id=item.id, date=item.date, status=status, plan_id=item.plan_id, activity=item.key,
+        title=item.title, slot=item.slot, planned=item.planned_dose(), rating=rating, note=note,
+        reason=reason, updated=now.isoformat(timespec="seconds"), extra=extra)
 
 
 def undo(store: Store, item: ScheduledItem, today: date) -> ScheduledItem:

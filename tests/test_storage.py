@@ -171,3 +171,14 @@ def test_atomic_storage_round_trip(tmp_path):
     assert st.read() is None
     st.write({"t": {"1": {"a": "é"}}})
     assert st.read() == {"t": {"1": {"a": "é"}}}
+
+
+def test_two_stores_on_one_folder_see_each_others_writes(tmp_path):
+    a, b = Store(tmp_path), Store(tmp_path)
+    day = date(2026, 11, 27)
+    a.put_completion(rec(day, 1))
+    assert set(b.completions(day, day)) == {rec(day, 1).item_id}
+    b.put_completion(rec(day, 2))
+    assert set(a.completions(day, day)) == {rec(day, 1).item_id, rec(day, 2).item_id}
+    a.put_completion(rec(day, 3))
+    assert len(b.completions(day, day)) == 3

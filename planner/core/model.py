@@ -276,7 +276,8 @@ class Completion:
         d = asdict(self)
         d["date"] = self.date.isoformat()
         d["status"] = self.status.value
-        return d
+        d["planned"] = {k: v for k, v in self.planned.items() if v is not None}
+        return {k: v for k, v in d.items() if v not in (None, "", {})}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Completion":

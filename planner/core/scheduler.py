@@ -124,6 +124,7 @@ def place_week(plan: Plan, available: tuple[int, ...]) -> dict[int, tuple[tuple[
         for d in best:
             load[d] += m
 
+    _polish(plan, weekly, choices, chosen, load, budgets)
     total = sum(load.values())
     if total <= sum(budgets.values()) and any(load[d] > budgets[d] for d in available):
         better = _search_fit(plan, weekly, choices, budgets, available, load, chosen)
@@ -161,6 +162,25 @@ def _score(load: Mapping[int, int], budgets: Mapping[int, int], combo: tuple[int
         worst = max(worst, ratio)
         spread += ratio * ratio
     return (over, round(spread, 6), round(worst, 6))
+
+
+def _polish(plan: Plan, weekly, choices, chosen: list, load: dict[int, int],
+            budgets: Mapping[int, int], passes: int = 4) -> None:
+    """Move one activity at a time to its best days given all others, until nothing improves."""
+    for _ in range(passes):
+        improved = False
+        for i, (idx, _) in enumerate(weekly):
+            m = plan.activities[idx].minutes
+            for d in chosen[i]:
+                load[d] -= m
+            best = min(choices[i], key=lambda c: _score(load, budgets, c, m) + (c,))
+            if _score(load, budgets, best, m) < _score(load, budgets, chosen[i], m):
+                chosen[i] = best
+                improved = True
+            for d in chosen[i]:
+                load[d] += m
+        if not improved:
+            return
 
 
 def _search_fit(plan: Plan, weekly, choices, budgets, available, load_after, greedy,

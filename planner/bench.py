@@ -1,0 +1,182 @@
+"""Benchmarks: `python -m planner.bench [--json]`.
+
+Builds five years of history (about 20,000 check-offs) in a temp folder and
+times what a family feels: a check-off, opening today's list, a year of
+schedule. The same check-off in stdlib sqlite3 (WAL, synchronous=FULL) is
+measured in the same run as a baseline, since these machines are noisy.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, datetime, time as dtime, timedelta
+from pathlib import Path
+
+from planner import services
+from planner.core import importer, scheduler
+from planner.core.model import Status
+from planner.library import load_library, picture_names
+from planner.storage.store import Store
+
+TODAY = date(2026, 11, 27)
+TARGETS = {"checkoff_p50_ms_20k": 5.0, "open_today_p50_ms_20k": 50.0, "schedule_year_p50_ms": 100.0}
+
+
+def bench_plan(start: date, n_activities: int = 30, plan_id: str = "bench") -> importer.Plan:
+    lib = [a for a in load_library().values()][:n_activities]
+    acts = []
+    for i, a in enumerate(lib):
+        if i % 6 == 0:
+            acts.append({"activity": a.id, "times_per_day": 1 + (i % 2), "minutes": 2})
+        elif i % 6 == 1:
+            acts.append({"activity": a.id, "days": ["mon", "thu"], "minutes": 5})
+        else:
+            acts.append({"activity": a.id, "times_per_week": 1 + i % 4, "minutes": 3 + i % 5})
+    doc = {"format": "ot-home-plan/1", "plan_id": plan_id, "version": 1,
+           "child": {"name": "Bench"}, "start": start.isoformat(),
+           "daily_minutes": {"weekday": 60, "weekend": 90}, "rest_days": ["sun"],
+           "activities": acts}
+    return importer.plan_from_dict(doc, load_library(), picture_names())
+
+
+def history_plan(start: date) -> importer.Plan:
+    """About 11 items a day: five years of it is about 20,000 records."""
+    return bench_plan(start, n_activities=26, plan_id="hist")
+
+
+def fill_history(store: Store, plan, first: date, last: date) -> int:
+    segs = scheduler.timeline([(plan.start, plan)])
+    records = []
+    for i, d in enumerate(scheduler.schedule(segs, first, last)):
+        for j, it in enumerate(d.items):
+            status = (Status.DONE, Status.DONE, Status.PARTIAL, Status.SKIPPED)[(i + j) % 4]
+            records.append(services.completion_for(
+                it, status, rating="right" if j % 3 == 0 else None,
+                note="went well" if j % 5 == 0 else "",
+                reason="no-time" if status is Status.SKIPPED else None,
+                now=datetime.combine(it.date, dtime(17, 0))))
+    store.put_completions(records)
+    return len(records)
+
+
+def _ms(samples: list[float]) -> dict[str, float]:
+    qs = statistics.quantiles(samples, n=10)
+    return {"p50": round(statistics.median(samples), 3), "p90": round(qs[8], 3)}
+
+
+def time_checkoffs(folder: Path, rounds: int) -> list[float]:
+    store = Store(folder)
+    family = services.load_family(store)
+    items = services.day(store, family, TODAY).items
+    out = []
+    for r in range(rounds):
+        it = items[r % len(items)]
+        t0 = time.perf_counter()
+        services.record(store, it, TODAY, Status.DONE if r % 2 == 0 else Status.PARTIAL)
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def make_history(folder: Path, years: float) -> int:
+    start = TODAY - timedelta(days=int(365.25 * years))
+    plan = history_plan(start)
+    store = Store(folder)
+    services.import_plan(store, plan, start)
+    return fill_history(store, plan, start, TODAY - timedelta(days=1))
+
+
+def sqlite_checkoffs(folder: Path, n_records: int, rounds: int) -> list[float]:
+    con = sqlite3.connect(folder / "bench.sqlite3", isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=FULL")
+    con.execute("CREATE TABLE IF NOT EXISTS completions (item_id TEXT PRIMARY KEY, date TEXT, doc TEXT)")
+    con.execute("BEGIN")
+    con.executemany("INSERT OR REPLACE INTO completions VALUES (?, ?, ?)",
+                    ((f"hist.{i}", "2026-01-01", json.dumps({"status": "done", "n": i}))
+                     for i in range(n_records)))
+    con.execute("COMMIT")
+    out = []
+    for r in range(rounds):
+        doc = json.dumps({"status": "done" if r % 2 == 0 else "partial", "note": "", "r": r})
+        t0 = time.perf_counter()
+        con.execute("INSERT INTO completions VALUES (?, ?, ?) ON CONFLICT(item_id) DO UPDATE SET "
+                    "doc=excluded.doc", (f"today.{r % 10}", TODAY.isoformat(), doc))
+        out.append((time.perf_counter() - t0) * 1000)
+    con.close()
+    return out
+
+
+def open_today(folder: Path, rounds: int) -> list[float]:
+    out = []
+    for _ in range(rounds):
+        scheduler.place_week.cache_clear()
+        t0 = time.perf_counter()
+        store = Store(folder)
+        family = services.load_family(store)
+        day = services.day(store, family, TODAY)
+        assert day.items
+        out.append((time.perf_counter() - t0) * 1000)
+        store.close()
+    return out
+
+
+def schedule_year(rounds: int) -> list[float]:
+    plan = bench_plan(TODAY)
+    segs = scheduler.timeline([(plan.start, plan)])
+    out = []
+    for _ in range(rounds):
+        scheduler.place_week.cache_clear()
+        t0 = time.perf_counter()
+        days = scheduler.schedule(segs, TODAY, TODAY + timedelta(days=364))
+        out.append((time.perf_counter() - t0) * 1000)
+        assert len(days) == 365
+    return out
+
+
+def run(rounds: int = 60) -> dict[str, object]:
+    load_library()
+    with tempfile.TemporaryDirectory(prefix="planner-bench-") as tmp:
+        small, big = Path(tmp) / "1k", Path(tmp) / "20k"
+        n_small = make_history(small, 0.25)
+        n_big = make_history(big, 5)
+        c_small = time_checkoffs(small, rounds)
+        c_big = time_checkoffs(big, rounds)
+        sq = sqlite_checkoffs(Path(tmp), n_big, rounds)
+        op = open_today(big, max(10, rounds // 3))
+        months = len(Store(big).history_months())
+    yr = schedule_year(max(10, rounds // 3))
+    res: dict[str, object] = {
+        "records_1k": n_small, "records_20k": n_big, "history_files_20k": months,
+        "checkoff_p50_ms_1k": _ms(c_small)["p50"],
+        "checkoff_p50_ms_20k": _ms(c_big)["p50"], "checkoff_p90_ms_20k": _ms(c_big)["p90"],
+        "sqlite_wal_checkoff_p50_ms": _ms(sq)["p50"],
+        "open_today_p50_ms_20k": _ms(op)["p50"],
+        "schedule_year_p50_ms": _ms(yr)["p50"],
+    }
+    ratio = res["checkoff_p50_ms_20k"] / max(res["checkoff_p50_ms_1k"], 1e-9)
+    res["checkoff_ratio_20k_vs_1k"] = round(ratio, 2)
+    res["targets_met"] = bool(all(res[k] <= v for k, v in TARGETS.items()) and ratio <= 1.5)
+    return res
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m planner.bench")
+    ap.add_argument("--json", action="store_true", help="print one JSON line")
+    ap.add_argument("--rounds", type=int, default=60)
+    args = ap.parse_args(argv)
+    res = run(max(10, args.rounds))
+    if args.json:
+        print(json.dumps(res))
+    else:
+        for k, v in res.items():
+            print(f"{k:<28} {v}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
