@@ -23,6 +23,7 @@ from typing import Any, Iterator
 
 from filelock import FileLock, Timeout
 from tinydb import Query, TinyDB
+from tinydb.table import Table
 
 from planner.core.model import Completion
 from planner.storage.atomic import (
@@ -178,6 +179,12 @@ class Store:
             self._checked.add(path)
         return db
 
+    @staticmethod
+    def _table(db: TinyDB, name: str) -> Table:
+        """A fresh Table each time: TinyDB caches query results and the next document id per
+        Table object, and another process may have written the file since."""
+        return Table(db.storage, name)
+
     def _recover(self, path: Path, reason: str) -> None:
         """Move a damaged file aside and bring back its last good copy, loudly."""
         with self.writing():
@@ -209,25 +216,25 @@ class Store:
         db = self._db("plans.json")
         if db is None:
             return []
-        recs = db.table("plans").all()
+        recs = self._table(db, "plans").all()
         return sorted((dict(r) for r in recs), key=lambda r: (r["child_key"], r["effective_from"],
                                                               r["imported_at"]))
 
     def add_plan_record(self, record: dict[str, Any]) -> None:
         with self.writing():
-            self._db_for_write("plans.json").table("plans").insert(record)
+            self._table(self._db_for_write("plans.json"), "plans").insert(record)
 
     # ------------------------------------------------------------ settings
     def settings(self, child_key: str) -> dict[str, Any]:
         db = self._db("settings.json")
         if db is None:
             return {}
-        doc = db.table("settings").get(Query().child_key == child_key)
+        doc = self._table(db, "settings").get(Query().child_key == child_key)
         return dict(doc) if doc else {}
 
     def update_settings(self, child_key: str, changes: dict[str, Any]) -> dict[str, Any]:
         with self.writing():
-            table = self._db_for_write("settings.json").table("settings")
+            table = self._table(self._db_for_write("settings.json"), "settings")
             doc = dict(table.get(Query().child_key == child_key) or {"child_key": child_key})
             doc.update(changes)
             table.upsert(doc, Query().child_key == child_key)
@@ -244,7 +251,7 @@ class Store:
         while (y, m) <= (last.year, last.month):
             db = self._db(f"history/{y:04d}-{m:02d}.json")
             if db is not None:
-                for doc in db.table("completions").all():
+                for doc in self._table(db, "completions").all():
                     c = mapping.completion_from_doc(doc)
                     if first <= c.date <= last:
                         out[c.item_id] = c
@@ -259,7 +266,7 @@ class Store:
 
     def put_completion(self, c: Completion) -> None:
         with self.writing():
-            table = self._db_for_write(self._month(c.date)).table("completions")
+            table = self._table(self._db_for_write(self._month(c.date)), "completions")
             table.upsert(mapping.completion_to_doc(c), Query().item_id == c.item_id)
 
     def put_completions(self, records: list[Completion]) -> None:
@@ -269,7 +276,7 @@ class Store:
             by_month.setdefault(self._month(c.date), []).append(c)
         with self.writing():
             for rel, recs in by_month.items():
-                table = self._db_for_write(rel).table("completions")
+                table = self._table(self._db_for_write(rel), "completions")
                 existing = {d["item_id"]: d.doc_id for d in table.all()}
                 new_docs = []
                 for c in recs:
@@ -286,7 +293,7 @@ class Store:
             db = self._db(self._month(day))
             if db is None:
                 return False
-            return bool(db.table("completions").remove(Query().item_id == item_id))
+            return bool(self._table(db, "completions").remove(Query().item_id == item_id))
 
     # ------------------------------------------------------------ photos
     @property
