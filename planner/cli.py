@@ -130,12 +130,16 @@ def _add_extra_commands(sub: Any) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:          # --help, or a usage error already printed
+        return int(exc.code or 0)
     if not args.command:
         parser.print_help()
         return 0
     store = None
     try:
+        today()                        # a bad PLANNER_TODAY is reported before anything runs
         store = Store(resolve_data_dir(args.data_dir))
         code = COMMANDS.get(args.command, _extra)(args, store)
         return code or 0

@@ -115,7 +115,7 @@ BAD = [
     ("activities.3.custom.picture", "assets/activities/bead-stringing.svg", "activities[3].custom.picture"),
     ("activities.3.custom.picture", "../../etc/passwd", "activities[3].custom.picture"),
     ("activities.3.custom.picture", "unicorn", "activities[3].custom.picture"),
-    ("activities.3.custom.id", "tweezers-pickup", "activities[3].custom.id"),
+    ("activities.3.custom.id", "tweezers-pickup", "activities[3]"),
     ("goals.0.area", "fine motor", "goals[0].area"),
     ("plan_id", "Maya Winter!", "plan_id"),
     ("version", 0, "version"),

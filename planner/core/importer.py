@@ -304,8 +304,6 @@ def _entry(e: Any, where: str, library: dict[str, LibraryActivity], pictures: se
         key = c["id"]
         if not isinstance(key, str) or not SLUG.match(key):
             raise PlanError(f"{cw}.id", f"must be lowercase letters, digits and dashes (got {_show(key)})")
-        if key in library:
-            raise PlanError(f"{cw}.id", f"'{key}' is a library activity; use \"activity\": \"{key}\"")
         title = _text(c["title"], f"{cw}.title", 80)
         kid_title = _text(c["kid_title"], f"{cw}.kid_title", 24) if c.get("kid_title") is not None \
             else title[:24].rstrip()
