@@ -59,7 +59,9 @@ PALETTE = {
     "purple": "#8D65C5", "pink": "#FF6DC6", "brown": "#6D4534",
     "tan": "#D3A06F", "sand": "#F3C07B", "grey": "#9B9B9B",
     "darkgrey": "#636363", "lightgrey": "#D3D3D3", "white": "#FFFFFF",
-    "offwhite": "#F4F4F4", "black": "#1C1C1C", "skin": "#FFB02E",
+    "offwhite": "#F4F4F4", "black": "#1C1C1C",
+    # the emoji people's own colours, for drawn bodies (arms, legs, shirts)
+    "skin": "#FFC83D", "shirt": "#FF6723", "pants": "#7D7D7D", "shoe": "#533566",
     "wood": "#A56953", "navy": "#1C5CD7",
 }
 
