@@ -242,17 +242,17 @@ def record(store: Store, item: ScheduledItem, today: date, status: Status, *,
     if item.date > today:
         raise ServiceError(f"{item.id} is on {item.date.isoformat()}, a day still to come; "
                            "only today and earlier days can be ticked")
-    if rating is not None and rating not in RATINGS:
+    if rating and rating not in RATINGS:
         raise ServiceError(f"rating must be one of {', '.join(RATINGS)} (got {rating!r})")
     if status is Status.SKIPPED:
-        reason = reason or "other"
+        reason = reason or item.reason or "other"
         if reason not in SKIP_REASONS:
             raise ServiceError(f"reason must be one of {', '.join(SKIP_REASONS)} (got {reason!r})")
     else:
         reason = None
     if note is not None and len(note) > 500:
         raise ServiceError(f"the note is too long ({len(note)} characters, at most 500)")
-    rec = completion_for(item, status, rating=rating if rating is not None else item.rating,
+    rec = completion_for(item, status, rating=item.rating if rating is None else (rating or None),
                          note=note if note is not None else item.note, reason=reason,
                          now=now or datetime.now())
     try:
@@ -295,3 +295,79 @@ def update_settings(store: Store, family: Family, **changes: Any) -> dict[str, A
     except StoreError as exc:
         raise ServiceError(str(exc)) from None
     return family.settings
+
+
+# ------------------------------------------------------------------ parent gate and rewards
+
+def set_pin(store: Store, family: Family, pin: str | None) -> None:
+    """A 4-8 digit parent PIN (kept salted and hashed), or None to remove it."""
+    import hashlib
+    import secrets
+    if pin is None or pin == "":
+        update_settings(store, family, pin_hash=None, pin_salt=None)
+        return
+    if not pin.isdigit() or not 4 <= len(pin) <= 8:
+        raise ServiceError("the PIN must be 4 to 8 digits")
+    salt = secrets.token_hex(8)
+    digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt.encode(), 50_000).hex()
+    update_settings(store, family, pin_hash=digest, pin_salt=salt)
+
+
+def has_pin(family: Family) -> bool:
+    return bool(family.settings.get("pin_hash"))
+
+
+def check_pin(family: Family, pin: str) -> bool:
+    import hashlib
+    import hmac
+    if not has_pin(family):
+        return True
+    digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), family.settings["pin_salt"].encode(),
+                                 50_000).hex()
+    return hmac.compare_digest(digest, family.settings["pin_hash"])
+
+
+@dataclass(frozen=True)
+class Reward:
+    name: str
+    goal: int
+    stars: int
+    since: date
+
+    @property
+    def reached(self) -> bool:
+        return self.stars >= self.goal
+
+
+def reward(store: Store, family: Family, today: date) -> Reward:
+    """Stars = activities done (fully or partly) since the parent named the reward."""
+    s = family.settings
+    since = date.fromisoformat(s["reward_since"]) if s.get("reward_since") else today
+    since = min(since, today)
+    got = days(store, family, since, (today - since).days + 1)
+    stars = sum(1 for d in got for it in d.items if it.status in (Status.DONE, Status.PARTIAL))
+    return Reward(s.get("reward_name") or "", int(s.get("reward_goal") or 20), stars, since)
+
+
+def set_reward(store: Store, family: Family, name: str, goal: int, today: date) -> None:
+    name = " ".join(name.split())
+    if len(name) > 60:
+        raise ServiceError("the reward's name is too long (at most 60 characters)")
+    if not 1 <= goal <= 500:
+        raise ServiceError("the number of stars must be from 1 to 500")
+    update_settings(store, family, reward_name=name, reward_goal=goal,
+                    reward_since=today.isoformat())
+
+
+def set_pauses(store: Store, family: Family, first: date, last: date, *, add: bool = True) -> None:
+    """Pause (holiday) or resume every day from first to last."""
+    if last < first:
+        raise ServiceError("the pause ends before it starts")
+    if (last - first).days > 120:
+        raise ServiceError("a pause can be at most 120 days")
+    pauses = set(family.settings.get("pauses") or ())
+    d = first
+    while d <= last:
+        (pauses.add if add else pauses.discard)(d.isoformat())
+        d += timedelta(days=1)
+    update_settings(store, family, pauses=sorted(pauses))

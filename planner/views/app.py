@@ -1,0 +1,137 @@
+"""The app shell: navigation between Today, Week, Progress and Plan, settings, kid mode."""
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+import flet as ft
+
+from planner.library import ASSETS_DIR
+from planner.views import widgets
+from planner.views.kid import KidView
+from planner.views.plan import PlanView
+from planner.views.progress import ProgressView
+from planner.views.settings import SettingsView
+from planner.views.state import APP_KEY, AppState
+from planner.views.today import TodayView
+from planner.views.week import WeekView
+
+TABS = ("today", "week", "progress", "plan")
+MAX_WIDTH = 760
+
+
+class Shell:
+    def __init__(self, page: ft.Page, state: AppState):
+        self.page = page
+        self.state = state
+        page.title = "Home practice"
+        page.theme = widgets.theme()
+        page.theme_mode = ft.ThemeMode.LIGHT
+        page.padding = 0
+        page.bgcolor = "#FAFCFB"
+        self.file_picker = ft.FilePicker()
+        self.views = {"today": TodayView(self), "week": WeekView(self), "progress": ProgressView(self),
+                      "plan": PlanView(self), "settings": SettingsView(self)}
+        self.kid_view: KidView | None = None
+        self.current = "today"
+        self.nav = ft.NavigationBar(
+            key="nav", selected_index=0, on_change=lambda e: self.show_tab(TABS[e.control.selected_index]),
+            destinations=[
+                ft.NavigationBarDestination(icon=ft.Icons.TODAY_OUTLINED, selected_icon=ft.Icons.TODAY, label="Today"),
+                ft.NavigationBarDestination(icon=ft.Icons.DATE_RANGE_OUTLINED, selected_icon=ft.Icons.DATE_RANGE,
+                                            label="Week"),
+                ft.NavigationBarDestination(icon=ft.Icons.INSIGHTS_OUTLINED, selected_icon=ft.Icons.INSIGHTS,
+                                            label="Progress"),
+                ft.NavigationBarDestination(icon=ft.Icons.ASSIGNMENT_OUTLINED, selected_icon=ft.Icons.ASSIGNMENT,
+                                            label="Plan"),
+            ])
+        self.title = ft.Text("Home practice", size=20, weight=ft.FontWeight.BOLD, key="app-title")
+        self.appbar = ft.AppBar(
+            title=self.title, bgcolor="#E8F3EF",
+            actions=[
+                ft.TextButton("Kid mode", icon=ft.Icons.CHILD_CARE, key="kid-mode", tooltip="Kid mode",
+                              on_click=lambda e: self.enter_kid_mode()),
+                ft.IconButton(ft.Icons.SETTINGS_OUTLINED, tooltip="Settings", key="open-settings",
+                              on_click=lambda e: self.show_tab("settings")),
+            ])
+        self.frame = ft.Container(expand=True)
+        page.appbar = self.appbar
+        page.navigation_bar = self.nav
+        page.on_resize = lambda e: self._fit(getattr(e, "width", None))
+        page.add(ft.SafeArea(ft.Row([self.frame], alignment=ft.MainAxisAlignment.CENTER, expand=True,
+                                    vertical_alignment=ft.CrossAxisAlignment.STRETCH), expand=True))
+        self._fit(page.width)
+        for notice in state.notices:
+            widgets.snack(page, notice, error=True)
+        if state.store.settings(APP_KEY).get("kid_mode") and state.has_plan:
+            self.enter_kid_mode()
+        else:
+            self.show_tab("today" if state.has_plan else "plan")
+
+    def _fit(self, width) -> None:
+        self.frame.width = MAX_WIDTH if width and width > MAX_WIDTH else None
+        if self.frame.page:
+            self.frame.update()
+
+    # ------------------------------------------------------------ navigation
+    def show_tab(self, name: str) -> None:
+        self.current = name
+        view = self.views[name]
+        if name in TABS:
+            self.nav.selected_index = TABS.index(name)
+        self._set_title()
+        view.refresh()
+        self.frame.content = view.control
+        self.page.update()
+
+    def _set_title(self) -> None:
+        fam = self.state.family
+        self.title.value = f"{fam.name}'s practice" if fam else "Home practice"
+
+    def refresh_all(self) -> None:
+        self._set_title()
+
+    # ------------------------------------------------------------ kid mode
+    def enter_kid_mode(self) -> None:
+        if not self.state.has_plan:
+            widgets.snack(self.page, "Import a plan first", error=True)
+            return
+        self.state.store.update_settings(APP_KEY, {"kid_mode": True})
+        self.kid_view = KidView(self)
+        self.kid_view.refresh()
+        self.page.appbar = None
+        self.page.navigation_bar = None
+        self.frame.content = self.kid_view.control
+        self.page.update()
+
+    def leave_kid_mode(self) -> None:
+        self.state.store.update_settings(APP_KEY, {"kid_mode": False})
+        if self.kid_view and self.kid_view.timer:
+            self.kid_view.timer.stop()
+        self.kid_view = None
+        self.page.appbar = self.appbar
+        self.page.navigation_bar = self.nav
+        self.state.viewing = self.state.today
+        self.show_tab("today")
+
+
+def build(page: ft.Page, data_dir: Path, today: Callable[[], date]) -> Shell:
+    return Shell(page, AppState(data_dir, today))
+
+
+def serve(data_dir: Path, host: str = "127.0.0.1", port: int = 8550, open_browser: bool = True) -> None:
+    """Serve the app in web mode, fully offline (no CDN)."""
+    from planner.cli import today
+
+    def main(page: ft.Page) -> None:
+        build(page, data_dir, today)
+
+    if not open_browser:
+        os.environ["FLET_FORCE_WEB_SERVER"] = "true"
+    print(f"Serving the planner on http://{host}:{port} (data folder: {data_dir}); Ctrl+C stops it",
+          file=sys.stderr, flush=True)
+    ft.run(main, view=ft.AppView.WEB_BROWSER, host=host, port=port, assets_dir=str(ASSETS_DIR),
+           no_cdn=True, name="")

@@ -1,0 +1,124 @@
+"""Parent: how practice went, per goal and per activity, this week and over four weeks."""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import flet as ft
+import flet_charts as fch
+
+from planner.core import progress
+from planner.views import rows, widgets
+
+if TYPE_CHECKING:
+    from planner.views.app import Shell
+
+WEEKS_IN_CHART = 8
+
+
+def _bar(label: str, t: progress.Tally, key: str) -> ft.Control:
+    return ft.Column([
+        ft.Row([ft.Text(label, size=14, expand=True, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS),
+                ft.Text(rows.adherence_text(t), size=13, weight=ft.FontWeight.W_600)]),
+        ft.ProgressBar(value=t.adherence, height=6, border_radius=ft.BorderRadius.all(3),
+                       semantics_label=f"{label}: {rows.adherence_text(t)}"),
+    ], spacing=2, key=key)
+
+
+class ProgressView:
+    def __init__(self, shell: "Shell"):
+        self.shell = shell
+        self.state = shell.state
+        self.period = "week"
+        self.control = ft.ListView(expand=True, spacing=8, padding=ft.Padding.symmetric(horizontal=12, vertical=8),
+                                   key="progress-view")
+
+    def refresh(self) -> None:
+        st = self.state
+        c = self.control.controls
+        c.clear()
+        if not st.has_plan:
+            c.append(widgets.message_card("No plan yet.", key="no-plan"))
+            return
+        today = st.today
+        monday = today - timedelta(days=today.weekday())
+        first_chart = monday - timedelta(weeks=WEEKS_IN_CHART - 1)
+        all_days = st.days(first_chart, (today - first_chart).days + 1)
+        if self.period == "week":
+            first = monday
+        else:
+            first = today - timedelta(days=27)
+        items = [it for d in all_days if first <= d.date <= today for it in d.items]
+        plan = st.plan
+
+        streak = progress.streak(all_days, today) if (today - first_chart).days >= 0 else 0
+        total = progress.tally(items)
+        c.append(ft.Container(ft.Row([
+            ft.Column([ft.Text(str(streak), size=36, weight=ft.FontWeight.BOLD, key="progress-streak"),
+                       ft.Text("days in a row", size=13)], tight=True, spacing=0,
+                      horizontal_alignment=ft.CrossAxisAlignment.CENTER),
+            ft.Column([ft.Text(f"{round(total.adherence * 100)}%", size=36, weight=ft.FontWeight.BOLD,
+                               key="progress-adherence"),
+                       ft.Text("done", size=13)], tight=True, spacing=0,
+                      horizontal_alignment=ft.CrossAxisAlignment.CENTER),
+            ft.Column([ft.Text(str(total.minutes_done), size=36, weight=ft.FontWeight.BOLD,
+                               key="progress-minutes"),
+                       ft.Text(f"of {total.minutes_planned} min", size=13)], tight=True, spacing=0,
+                      horizontal_alignment=ft.CrossAxisAlignment.CENTER),
+        ], alignment=ft.MainAxisAlignment.SPACE_AROUND), padding=12, bgcolor="#F1F7F5",
+            border_radius=ft.BorderRadius.all(16)))
+        c.append(ft.SegmentedButton(
+            key="progress-period", selected=[self.period],
+            segments=[ft.Segment(value="week", label="This week"), ft.Segment(value="4weeks", label="4 weeks")],
+            on_change=lambda e: self.set_period(e.control.selected[0])))
+
+        goals = progress.group_tally(items, lambda it: it.goal)
+        c.append(ft.Text("Goals", size=16, weight=ft.FontWeight.W_600))
+        shown = False
+        for g in plan.goals:
+            if g.id in goals:
+                c.append(_bar(g.text, goals[g.id], f"goal-{g.id}"))
+                shown = True
+        if None in goals:
+            c.append(_bar("Other activities", goals[None], "goal-none"))
+            shown = True
+        if not shown:
+            c.append(ft.Text("Nothing was planned in this period yet.", size=13))
+
+        c.append(ft.Text("Activities", size=16, weight=ft.FontWeight.W_600))
+        acts = progress.group_tally(items, lambda it: (it.key, it.title))
+        for (key, title), t in sorted(acts.items(), key=lambda kv: kv[0][1].lower()):
+            c.append(_bar(title, t, f"activity-{key}"))
+
+        c.append(ft.Text("Weekly adherence", size=16, weight=ft.FontWeight.W_600))
+        c.append(self._chart(progress.weekly_series(all_days, today)))
+        c.extend(self.extra_sections())
+
+    def _chart(self, series: list[progress.WeekPoint]) -> ft.Control:
+        groups = []
+        labels = []
+        for i, p in enumerate(series):
+            pct = round(p.tally.adherence * 100)
+            groups.append(fch.BarChartGroup(x=i, rods=[fch.BarChartRod(
+                from_y=0, to_y=pct, width=18, color=widgets.SEED, border_radius=4,
+                tooltip=f"Week of {p.monday.day} {p.monday:%b}: {pct}%")]))
+            labels.append(fch.ChartAxisLabel(value=i, label=ft.Text(f"{p.monday.day}/{p.monday.month}", size=10)))
+        return ft.Container(fch.BarChart(
+            groups=groups, max_y=100, interactive=True, key="progress-chart",
+            left_axis=fch.ChartAxis(label_size=32, labels=[fch.ChartAxisLabel(value=v, label=ft.Text(f"{v}%", size=10))
+                                                           for v in (0, 50, 100)]),
+            bottom_axis=fch.ChartAxis(label_size=24, labels=labels),
+            horizontal_grid_lines=fch.ChartGridLines(interval=25, color="#E0E0E0", width=1),
+        ), height=200, padding=ft.Padding.only(right=8, top=8))
+
+    def extra_sections(self) -> list[ft.Control]:
+        try:
+            from planner.views import sharing
+        except ImportError:
+            return []
+        return sharing.progress_sections(self.shell)
+
+    def set_period(self, period: str) -> None:
+        self.period = period
+        self.refresh()
+        self.control.update()

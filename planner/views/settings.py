@@ -1,0 +1,187 @@
+"""Parent settings: budget, rest days, holidays, child, PIN, reward."""
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+import flet as ft
+
+from planner import services
+from planner.core.model import WEEKDAYS
+from planner.services import ServiceError
+from planner.views import widgets
+
+if TYPE_CHECKING:
+    from planner.views.app import Shell
+
+
+def _section(title: str, *controls: ft.Control, key: str | None = None) -> ft.Control:
+    return ft.Container(ft.Column([ft.Text(title, size=16, weight=ft.FontWeight.W_600), *controls],
+                                  spacing=8),
+                        padding=12, border_radius=ft.BorderRadius.all(16), bgcolor="#F6F8F7", key=key)
+
+
+class SettingsView:
+    def __init__(self, shell: "Shell"):
+        self.shell = shell
+        self.state = shell.state
+        self.control = ft.ListView(expand=True, spacing=10, padding=ft.Padding.symmetric(horizontal=12, vertical=8),
+                                   key="settings-view")
+
+    def refresh(self) -> None:
+        st = self.state
+        c = self.control.controls
+        c.clear()
+        c.append(ft.Row([ft.IconButton(ft.Icons.ARROW_BACK, tooltip="Back", key="settings-back",
+                                       on_click=lambda e: self.shell.show_tab("today")),
+                         ft.Text("Settings", size=20, weight=ft.FontWeight.BOLD)]))
+        if not st.has_plan:
+            c.append(widgets.message_card("Import a plan first (Plan tab).", key="no-plan"))
+            c.extend(self.extra_sections())
+            return
+        kids = st.children()
+        if len(kids) > 1:
+            c.append(_section("Child", ft.Dropdown(
+                key="settings-child", label="Show the plan of", value=st.family.key,
+                options=[ft.DropdownOption(key=k, text=n) for k, n in kids],
+                on_select=lambda e: self.switch_child(e.control.value))))
+        plan = st.plan
+        self.weekday = ft.TextField(label="Weekday minutes", value=str(plan.weekday_minutes), width=150,
+                                    keyboard_type=ft.KeyboardType.NUMBER, key="settings-weekday")
+        self.weekend = ft.TextField(label="Weekend minutes", value=str(plan.weekend_minutes), width=150,
+                                    keyboard_type=ft.KeyboardType.NUMBER, key="settings-weekend")
+        c.append(_section("Daily time budget",
+                          ft.Row([self.weekday, self.weekend], wrap=True),
+                          ft.FilledButton("Save budget", key="settings-save-budget", height=widgets.TOUCH,
+                                          on_click=lambda e: self.save_budget()),
+                          ft.Text("Changes apply from today; earlier days stay as they were.", size=12)))
+        self.rest = {d: d in plan.rest_days for d in WEEKDAYS}
+        self.rest_chips = [ft.Chip(label=d.capitalize(), selected=self.rest[d], key=f"settings-rest-{d}",
+                                   on_select=lambda e, d=d: self.toggle_rest(d, e.control.selected))
+                           for d in WEEKDAYS]
+        c.append(_section("Rest days", ft.Row(self.rest_chips, wrap=True, spacing=4),
+                          ft.FilledButton("Save rest days", key="settings-save-rest", height=widgets.TOUCH,
+                                          on_click=lambda e: self.save_rest())))
+        self.pause_from = ft.TextField(label="From (YYYY-MM-DD)", width=170, key="settings-pause-from")
+        self.pause_to = ft.TextField(label="To (YYYY-MM-DD)", width=170, key="settings-pause-to")
+        paused = sorted(d for d in st.family.paused if d >= st.today)
+        c.append(_section("Holidays and pauses",
+                          ft.Row([self.pause_from, self.pause_to], wrap=True),
+                          ft.Row([ft.FilledButton("Pause", key="settings-pause", height=widgets.TOUCH,
+                                                  on_click=lambda e: self.pause(True)),
+                                  ft.OutlinedButton("Resume", key="settings-resume", height=widgets.TOUCH,
+                                                    on_click=lambda e: self.pause(False))], wrap=True),
+                          ft.Text(self._paused_text(paused), size=13, key="settings-paused")))
+        has_pin = services.has_pin(st.family)
+        self.pin = ft.TextField(label="New PIN (4-8 digits)", password=True, width=200, max_length=8,
+                                keyboard_type=ft.KeyboardType.NUMBER, key="settings-pin")
+        c.append(_section("Parent PIN for leaving kid mode",
+                          ft.Text("A PIN is set." if has_pin else
+                                  "No PIN: leaving kid mode needs a 3-second press and hold.", size=13,
+                                  key="settings-pin-state"),
+                          self.pin,
+                          ft.Row([ft.FilledButton("Save PIN", key="settings-save-pin", height=widgets.TOUCH,
+                                                  on_click=lambda e: self.save_pin()),
+                                  ft.OutlinedButton("Remove PIN", key="settings-remove-pin", height=widgets.TOUCH,
+                                                    disabled=not has_pin, on_click=lambda e: self.remove_pin())],
+                                 wrap=True)))
+        s = st.settings()
+        self.reward_name = ft.TextField(label="Reward (e.g. a trip to the park)", value=s.get("reward_name") or "",
+                                        max_length=60, key="settings-reward-name")
+        self.reward_goal = ft.TextField(label="Stars needed", value=str(s.get("reward_goal") or 20), width=150,
+                                        keyboard_type=ft.KeyboardType.NUMBER, key="settings-reward-goal")
+        c.append(_section("Reward in kid mode", self.reward_name, self.reward_goal,
+                          ft.FilledButton("Save reward", key="settings-save-reward", height=widgets.TOUCH,
+                                          on_click=lambda e: self.save_reward())))
+        c.extend(self.extra_sections())
+
+    def extra_sections(self) -> list[ft.Control]:
+        """Backup, restore and calendar (planner.views.sharing), when present."""
+        try:
+            from planner.views import sharing
+        except ImportError:
+            return []
+        return sharing.settings_sections(self.shell)
+
+    @staticmethod
+    def _paused_text(paused: list[date]) -> str:
+        if not paused:
+            return "No pauses ahead."
+        return "Paused: " + ", ".join(f"{d.day} {d:%b}" for d in paused[:14]) + (" ..." if len(paused) > 14 else "")
+
+    # ------------------------------------------------------------ actions
+    def _done(self, text: str) -> None:
+        self.state.reload(self.state.family.key if self.state.family else None)
+        widgets.snack(self.shell.page, text)
+        self.refresh()
+        self.control.update()
+
+    def _fail(self, text: str) -> None:
+        widgets.snack(self.shell.page, text, error=True)
+
+    def switch_child(self, key: str) -> None:
+        self.state.switch_child(key)
+        self.shell.refresh_all()
+        self.refresh()
+        self.control.update()
+
+    def save_budget(self) -> None:
+        try:
+            wd, we = int(self.weekday.value), int(self.weekend.value)
+        except (TypeError, ValueError):
+            return self._fail("Minutes must be whole numbers")
+        try:
+            services.revise_plan(self.state.store, self.state.family, self.state.today,
+                                 daily_minutes={"weekday": wd, "weekend": we})
+        except ServiceError as exc:
+            return self._fail(str(exc))
+        self._done("Budget saved from today")
+
+    def toggle_rest(self, day: str, selected: bool) -> None:
+        self.rest[day] = bool(selected)
+
+    def save_rest(self) -> None:
+        try:
+            services.revise_plan(self.state.store, self.state.family, self.state.today,
+                                 rest_days=[d for d in WEEKDAYS if self.rest[d]])
+        except ServiceError as exc:
+            return self._fail(str(exc))
+        self._done("Rest days saved from today")
+
+    def pause(self, add: bool) -> None:
+        try:
+            first = date.fromisoformat((self.pause_from.value or "").strip())
+            last = date.fromisoformat((self.pause_to.value or "").strip() or first.isoformat())
+        except ValueError:
+            return self._fail("Write the dates as YYYY-MM-DD, for example 2026-12-24")
+        try:
+            services.set_pauses(self.state.store, self.state.family, first, last, add=add)
+        except ServiceError as exc:
+            return self._fail(str(exc))
+        self._done("Paused" if add else "Resumed")
+
+    def save_pin(self) -> None:
+        try:
+            services.set_pin(self.state.store, self.state.family, self.pin.value or "")
+        except ServiceError as exc:
+            return self._fail(str(exc))
+        self._done("PIN saved" if self.pin.value else "PIN removed")
+
+    def remove_pin(self) -> None:
+        try:
+            services.set_pin(self.state.store, self.state.family, None)
+        except ServiceError as exc:
+            return self._fail(str(exc))
+        self._done("PIN removed")
+
+    def save_reward(self) -> None:
+        try:
+            goal = int(self.reward_goal.value)
+        except (TypeError, ValueError):
+            return self._fail("Stars needed must be a whole number")
+        try:
+            services.set_reward(self.state.store, self.state.family, self.reward_name.value or "", goal,
+                                self.state.today)
+        except ServiceError as exc:
+            return self._fail(str(exc))
+        self._done("Reward saved: stars count from today")

@@ -1,0 +1,130 @@
+"""Parent: one day's practice, grouped by slot, one tap per activity."""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import flet as ft
+
+from planner.core.model import ScheduledItem, Status
+from planner.services import ServiceError
+from planner.views import rows, widgets
+from planner.views.item_sheet import ItemSheet
+
+if TYPE_CHECKING:
+    from planner.views.app import Shell
+
+
+class TodayView:
+    def __init__(self, shell: "Shell"):
+        self.shell = shell
+        self.state = shell.state
+        self.control = ft.ListView(expand=True, spacing=6, padding=ft.Padding.symmetric(horizontal=12, vertical=8),
+                                   key="today-view")
+
+    # ------------------------------------------------------------ building
+    def refresh(self) -> None:
+        st = self.state
+        self.control.controls.clear()
+        if not st.has_plan:
+            self.control.controls.append(widgets.message_card(
+                "No plan yet. Open Plan to import your therapist's plan file or build one.",
+                key="no-plan", icon=ft.Icons.ASSIGNMENT_OUTLINED))
+            return
+        day = st.day(st.viewing)
+        plan = st.family.plan_on(day.date)
+        head = rows.day_header(day, st.today, plan.in_plan(day.date))
+        self.control.controls.append(self._header(head))
+        if head.message and not day.items:
+            self.control.controls.append(widgets.message_card(head.message, key="day-message"))
+            return
+        if head.message:
+            self.control.controls.append(widgets.message_card(head.message, key="day-message",
+                                                              icon=ft.Icons.CELEBRATION_OUTLINED))
+        editable = st.editable(day.date)
+        for slot, items in rows.slot_groups(day):
+            self.control.controls.append(widgets.section_title(rows.slot_label(slot), f"slots/{slot}.svg"))
+            for it in items:
+                self.control.controls.append(self._item_card(it, plan, editable))
+
+    def _header(self, head: rows.DayHeader) -> ft.Control:
+        nav = ft.Row([
+            ft.IconButton(ft.Icons.CHEVRON_LEFT, tooltip="Previous day", key="day-prev",
+                          on_click=lambda e: self.go(-1)),
+            ft.Text(head.title, size=18, weight=ft.FontWeight.BOLD, expand=True,
+                    text_align=ft.TextAlign.CENTER, key="day-title"),
+            ft.IconButton(ft.Icons.CHEVRON_RIGHT, tooltip="Next day", key="day-next",
+                          on_click=lambda e: self.go(1)),
+        ], spacing=0)
+        parts: list[ft.Control] = [nav]
+        if head.mode != "today":
+            note = ("A past day: you can still tick what you forgot." if head.mode == "past"
+                    else "Coming up: you can look, and tick it on the day.")
+            parts.append(ft.Row([
+                ft.Text(note, size=13, italic=True, expand=True, key="day-mode"),
+                ft.TextButton("Back to today", key="back-today", on_click=lambda e: self.go_today()),
+            ]))
+        parts.append(ft.Row([
+            ft.Text(head.counts, size=15, weight=ft.FontWeight.W_600, key="day-counts"),
+            ft.Text(head.minutes, size=15, key="day-minutes"),
+        ], alignment=ft.MainAxisAlignment.SPACE_BETWEEN))
+        parts.append(ft.ProgressBar(value=head.fraction, height=8, border_radius=ft.BorderRadius.all(4),
+                                    semantics_label=f"{head.counts}, {head.minutes}"))
+        return ft.Container(ft.Column(parts, spacing=6), padding=12, border_radius=ft.BorderRadius.all(16),
+                            bgcolor="#F1F7F5")
+
+    def _item_card(self, it: ScheduledItem, plan, editable: bool) -> ft.Control:
+        row = rows.item_row(it, plan)
+        sub = " · ".join(x for x in (row.dose, row.goal) if x)
+        info: list[ft.Control] = [
+            ft.Checkbox(label=row.title, value=row.checked, key=f"check-{it.id}",
+                        semantics_label=row.title, disabled=not editable,
+                        label_style=ft.TextStyle(size=16, weight=ft.FontWeight.W_600,
+                                                 decoration=ft.TextDecoration.LINE_THROUGH
+                                                 if it.status is Status.SKIPPED else None),
+                        on_change=lambda e, item=it: self.on_check(item, e.control.value)),
+            ft.Text(sub, size=13, color="#49454F", max_lines=2, overflow=ft.TextOverflow.ELLIPSIS),
+        ]
+        badges = [x for x in (row.status if it.status is not Status.DONE else "", row.rating) if x]
+        if badges or row.note:
+            info.append(ft.Text(" · ".join(badges + ([f"“{row.note}”"] if row.note else [])), size=12,
+                                italic=True, color="#6750A4", key=f"status-{it.id}"))
+        return ft.Container(
+            ft.Row([
+                ft.Container(widgets.picture(self.state.picture(it.key, it.picture), 56, it.title),
+                             on_click=lambda e, item=it: self.open_item(item), key=f"pic-{it.id}"),
+                ft.Column(info, spacing=0, expand=True, tight=True),
+                ft.IconButton(ft.Icons.MORE_VERT, tooltip=f"More for {row.title}", key=f"more-{it.id}",
+                              on_click=lambda e, item=it: self.open_item(item)),
+            ], spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER),
+            key=f"item-{it.id}", padding=ft.Padding.only(left=8, right=0, top=6, bottom=6),
+            border_radius=ft.BorderRadius.all(14), bgcolor="#FFFFFF",
+            border=ft.Border.only(left=ft.BorderSide(6, rows.area_color(row.area))),
+            shadow=ft.BoxShadow(blur_radius=3, color="#22000000", offset=ft.Offset(0, 1)),
+        )
+
+    # ------------------------------------------------------------ actions
+    def go(self, delta: int) -> None:
+        self.state.viewing += timedelta(days=delta)
+        self.refresh()
+        self.control.update()
+
+    def go_today(self) -> None:
+        self.state.viewing = self.state.today
+        self.refresh()
+        self.control.update()
+
+    def on_check(self, item: ScheduledItem, checked: bool | None) -> None:
+        try:
+            self.state.tick(item, bool(checked))
+        except ServiceError as exc:
+            widgets.snack(self.shell.page, str(exc), error=True)
+        self.refresh()
+        self.control.update()
+
+    def open_item(self, item: ScheduledItem) -> None:
+        ItemSheet(self.shell, item, on_change=self.after_sheet).open()
+
+    def after_sheet(self) -> None:
+        self.refresh()
+        self.control.update()

@@ -1,0 +1,53 @@
+"""Small shared controls: pictures, section headers, messages. No rules here."""
+from __future__ import annotations
+
+import flet as ft
+
+from planner.views import rows
+
+SEED = "#2E7D6B"          # calm teal
+TOUCH = 48                # minimum touch target
+
+
+def theme() -> ft.Theme:
+    return ft.Theme(color_scheme_seed=SEED, use_material3=True,
+                    visual_density=ft.VisualDensity.COMFORTABLE)
+
+
+def picture(src: str | bytes, size: int, label: str, radius: int = 12) -> ft.Control:
+    """An activity picture (bundled SVG path or the family's own photo bytes)."""
+    return ft.Image(src=src, width=size, height=size, fit=ft.BoxFit.COVER,
+                    border_radius=ft.BorderRadius.all(radius), semantics_label=label,
+                    error_content=ft.Container(width=size, height=size, bgcolor="#ECEFF1",
+                                               border_radius=ft.BorderRadius.all(radius)))
+
+
+def section_title(text: str, icon_src: str | None = None) -> ft.Control:
+    parts: list[ft.Control] = []
+    if icon_src:
+        parts.append(ft.Image(src=icon_src, width=28, height=28, semantics_label=text,
+                              border_radius=ft.BorderRadius.all(6)))
+    parts.append(ft.Text(text, size=16, weight=ft.FontWeight.W_600))
+    return ft.Container(ft.Row(parts, spacing=8), padding=ft.Padding.only(left=4, top=12, bottom=4))
+
+
+def message_card(text: str, key: str | None = None, icon: str = ft.Icons.WB_SUNNY_OUTLINED) -> ft.Control:
+    return ft.Container(
+        ft.Row([ft.Icon(icon, size=32, color=SEED),
+                ft.Text(text, size=16, expand=True)], spacing=12),
+        key=key, padding=16, border_radius=ft.BorderRadius.all(16), bgcolor="#E8F3EF",
+        margin=ft.Margin.only(top=8),
+    )
+
+
+def area_chip(area: str) -> ft.Control:
+    return ft.Container(
+        ft.Text(rows.area_label(area), size=12, color="#FFFFFF", weight=ft.FontWeight.W_500),
+        bgcolor=rows.area_color(area), border_radius=ft.BorderRadius.all(10),
+        padding=ft.Padding.symmetric(horizontal=8, vertical=2),
+    )
+
+
+def snack(page: ft.Page, text: str, error: bool = False) -> None:
+    page.show_dialog(ft.SnackBar(ft.Text(text), bgcolor="#B3261E" if error else None,
+                                 duration=ft.Duration(seconds=4)))
