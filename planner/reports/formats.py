@@ -19,6 +19,9 @@ def percent(fraction: float) -> str:
 
 
 def period_text(report: Report) -> str:
+    if report.last < report.first:
+        return (f"{report.first:%d %b %Y} to {report.requested_last:%d %b %Y} "
+                f"(not started on {report.today:%d %b %Y})")
     text = f"{report.first:%d %b %Y} to {report.last:%d %b %Y}"
     if report.requested_last > report.last:
         text += f" (days after {report.last:%d %b %Y} are still to come)"

@@ -26,7 +26,7 @@ _SPELLED = {
     "Ɨ": "I", "ɨ": "i", "Ø": "O", "ø": "o", "Æ": "AE", "æ": "ae", "ẞ": "SS",
     "‐": "-", "‑": "-", "‒": "-", "―": "-", "−": "-", "⁄": "/", "′": "'", "″": '"',
     "‚": ",", "„": '"', "‹": "<", "›": ">", "«": '"', "»": '"', "→": "->", "←": "<-",
-    "≤": "<=", "≥": ">=", "≠": "!=", "×": "x", "✓": "v", "✔": "v", "✗": "x", "\u00a0": " ",
+    "≤": "<=", "≥": ">=", "≠": "!=", "\u00a0": " ",
     "\u2009": " ", "\u202f": " ", "\u2002": " ", "\u2003": " ", "\u3000": " ",
 }
 
@@ -47,6 +47,7 @@ MARGIN = 15.0
 BOTTOM = PAGE_H - 18.0            # keep clear of the footer
 WIDTH = PAGE_W - 2 * MARGIN
 MAX_PAGES = 2
+NOTE_DATE_W = 24.0
 
 
 def pdf_text(text: object) -> str:
@@ -82,6 +83,16 @@ def pdf_text(text: object) -> str:
             out.append(" " if cat[0] == "Z" else "-")
         # symbols, emoji, joiners, marks and lone surrogates are left out
     return "".join(out)
+
+
+def period_line(r: Report) -> str:
+    if r.last < r.first:
+        return (f"{r.first:%a %d %b %Y} to {r.requested_last:%a %d %b %Y} "
+                f"(not started on {r.today:%d %b %Y})")
+    text = f"{r.first:%a %d %b %Y} to {r.last:%a %d %b %Y}"
+    if r.requested_last > r.last:
+        text += f" (as of {r.today:%d %b %Y})"
+    return text
 
 
 def pct(fraction: float) -> str:
@@ -162,7 +173,8 @@ class ReportPDF(FPDF):
         r = self.report
         self.font(7.5, "", MUTED)
         self.text_at(MARGIN, PAGE_H - 12, WIDTH * 0.75, 5,
-                     f"{r.child} - home practice {r.first:%d %b %Y} to {r.last:%d %b %Y}")
+                     f"{r.child} - home practice {r.first:%d %b %Y} to "
+                     f"{max(r.last, r.first):%d %b %Y}")
         self.text_at(MARGIN + WIDTH * 0.75, PAGE_H - 12, WIDTH * 0.25, 5,
                      f"page {self.page_no()} of {{nb}}", align="R")
 
@@ -175,9 +187,7 @@ class ReportPDF(FPDF):
         self.text_at(MARGIN, MARGIN + 5.5, WIDTH, 10, r.child)
         y = MARGIN + 17
         self.font(9.5)
-        rows = [("Period", f"{r.first:%a %d %b %Y} to {r.last:%a %d %b %Y}")]
-        if r.requested_last > r.last:
-            rows[0] = ("Period", rows[0][1] + f" (as of {r.today:%d %b %Y})")
+        rows = [("Period", period_line(r))]
         if r.therapist:
             who = r.therapist + (f", {r.therapist_contact}" if r.therapist_contact else "")
             rows.append(("Therapist", who))
@@ -375,44 +385,63 @@ class ReportPDF(FPDF):
             self.font(7.5, "", MUTED)
             self.text_at(x, y + 6 + len(rows) * 6, w, 4, "none recorded")
 
+    def _note_label(self, n) -> str:
+        label = n.title + (f" ({STATUS_WORDS[n.status]})" if n.status in STATUS_WORDS else "")
+        return " ".join(pdf_text(label).split())
+
+    def _note_lines(self, n) -> list[str]:
+        self.font(8.6)
+        return self.lines(f"{self._note_label(n)}: {n.text}", WIDTH - NOTE_DATE_W - 6, 4)
+
     def notes_block(self) -> None:
+        """Dated notes; when they cannot all fit on two pages, the most recent ones."""
         notes = self.report.notes
         if not notes:
             return
         self.section(f"Notes from home ({len(notes)})", follow=10)
         line_h = 4.2
-        date_w = 24.0
-        text_w = WIDTH - date_w
-        for i, n in enumerate(notes):
-            self.font(8.6)
-            label = n.title + (f" ({STATUS_WORDS[n.status]})" if n.status in STATUS_WORDS else "")
-            body = self.lines(f"{label}: {n.text}", text_w - 6, 4)
+        heights = [line_h * len(self._note_lines(n)) + 1.2 for n in notes]
+        space = BOTTOM - self.get_y() - line_h - 2
+        if self.page_no() < MAX_PAGES:
+            space += (BOTTOM - MARGIN) * (MAX_PAGES - self.page_no()) - max(heights)
+        shown = 0
+        used = 0.0
+        for h in reversed(heights):
+            if used + h > space:
+                break
+            used += h
+            shown += 1
+        hidden = len(notes) - shown
+        if hidden:
+            self.font(8, "I", MUTED)
+            self.text_at(MARGIN, self.get_y(), WIDTH, line_h,
+                         f"The {shown} most recent notes; {hidden} earlier "
+                         f"note{'s are' if hidden > 1 else ' is'} in the CSV export "
+                         "(planner report --format csv).")
+            self.set_y(self.get_y() + line_h + 1)
+        for i, n in enumerate(notes[hidden:]):
+            body = self._note_lines(n)
             h = line_h * len(body) + 1.2
-            remaining = len(notes) - i
-            if not self.room(h + (line_h if remaining > 1 else 0)):
+            if not self.room(h):
                 if self.page_no() >= MAX_PAGES:
-                    self.font(8, "I", MUTED)
-                    self.text_at(MARGIN, self.get_y() + 0.5, WIDTH, line_h,
-                                 f"{remaining} more note{'s' if remaining > 1 else ''} "
-                                 "in the CSV export (planner report --format csv)")
                     return
                 self.add_page()
             y = self.get_y()
             self.font(8.2, "", MUTED)
-            self.text_at(MARGIN, y, date_w, line_h, f"{n.date:%a %d %b}")
-            self.font(8.6)
+            self.text_at(MARGIN, y, NOTE_DATE_W, line_h, f"{n.date:%a %d %b}")
+            x = MARGIN + NOTE_DATE_W
+            text_w = WIDTH - NOTE_DATE_W
+            title = self._note_label(n) + ":"
             for j, line in enumerate(body):
-                if j == 0:
-                    title = pdf_text(label) + ":"
-                    if line.startswith(title):
-                        self.font(8.6, "B")
-                        tw = self.get_string_width(title)
-                        self.text_at(MARGIN + date_w, y, tw + 1.2, line_h, title)
-                        self.font(8.6)
-                        self.text_at(MARGIN + date_w + tw + 1, y, text_w - tw - 1, line_h,
-                                     line[len(title):].strip())
-                        continue
-                self.text_at(MARGIN + date_w, y + j * line_h, text_w, line_h, line)
+                if j == 0 and line.startswith(title):
+                    self.font(8.6, "B")
+                    tw = self.get_string_width(title)
+                    self.text_at(x, y, tw + 1.2, line_h, title)
+                    self.font(8.6)
+                    self.text_at(x + tw + 1, y, text_w - tw - 1, line_h, line[len(title):].strip())
+                    continue
+                self.font(8.6)
+                self.text_at(x, y + j * line_h, text_w, line_h, line)
             self.set_y(y + h)
 
     def build(self) -> bytes:
