@@ -52,9 +52,19 @@ def cmd_report(args: argparse.Namespace, store: Store, today: date) -> int:
         path = services_extra.write_output(args.output, data)
         print(f"wrote {path}", file=sys.stderr)
     else:
-        sys.stdout.write(data.decode("utf-8"))
-        sys.stdout.flush()
+        write_stdout(data)
     return 0
+
+
+def write_stdout(data: bytes) -> None:
+    """UTF-8 bytes as they are (no console encoding errors, no newline translation)."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(data.decode("utf-8"))
+    else:
+        buffer.write(data)
+        buffer.flush()
 
 
 def cmd_calendar(args: argparse.Namespace, store: Store, today: date) -> int:

@@ -376,3 +376,20 @@ def test_pdf_with_any_child_name(tmp_path):
     plan = plan_from_dict(doc, load_library(), picture_names())
     rep = build_report([], [plan], date(2026, 11, 23), date(2026, 11, 27), date(2026, 11, 27))
     assert render_pdf(rep).startswith(b"%PDF-")
+
+
+def test_real_process_without_flet(recorded, tmp_path):
+    import sys
+    pdf = tmp_path / "r.pdf"
+    probe = ("import sys, runpy\n"
+             "for argv in (['report', '--format', 'pdf', '-o', %r], ['calendar', '-o', %r],\n"
+             "             ['backup', %r]):\n"
+             "    sys.argv = ['planner', '--data-dir', %r, *argv]\n"
+             "    try:\n        runpy.run_module('planner', run_name='__main__')\n"
+             "    except SystemExit as exc:\n        assert not exc.code, exc.code\n"
+             "assert 'flet' not in sys.modules, 'flet imported'\nprint('NOFLET')"
+             ) % (str(pdf), str(tmp_path / "c.ics"), str(tmp_path / "b.zip"), str(recorded.data))
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                       env=dict(os.environ, PLANNER_TODAY="2026-11-27"), timeout=120)
+    assert "NOFLET" in r.stdout and "Traceback" not in r.stderr, r.stderr
+    assert pdf.exists() and (tmp_path / "c.ics").exists() and (tmp_path / "b.zip").exists()
