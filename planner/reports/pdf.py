@@ -44,7 +44,7 @@ STATUS_WORDS = {Status.PARTIAL: "partly", Status.SKIPPED: "skipped", Status.PLAN
 
 PAGE_W, PAGE_H = 210.0, 297.0
 MARGIN = 15.0
-BOTTOM = PAGE_H - 18.0            # keep clear of the footer
+BOTTOM = PAGE_H - 16.0            # keep clear of the footer
 WIDTH = PAGE_W - 2 * MARGIN
 MAX_PAGES = 2
 NOTE_DATE_W = 24.0
@@ -161,21 +161,21 @@ class ReportPDF(FPDF):
 
     def section(self, title: str, follow: float = 12) -> None:
         self.need(10 + follow)
-        y = self.get_y() + 3
+        y = self.get_y() + 2
         self.font(11.5, "B", ACCENT)
         self.text_at(MARGIN, y, WIDTH, 6, title)
         self.set_draw_color(*ACCENT_LIGHT)
         self.set_line_width(0.3)
-        self.line(MARGIN, y + 6.8, MARGIN + WIDTH, y + 6.8)
-        self.set_y(y + 9)
+        self.line(MARGIN, y + 6.6, MARGIN + WIDTH, y + 6.6)
+        self.set_y(y + 8.4)
 
     def footer(self) -> None:
         r = self.report
         self.font(7.5, "", MUTED)
-        self.text_at(MARGIN, PAGE_H - 12, WIDTH * 0.75, 5,
+        self.text_at(MARGIN, PAGE_H - 11, WIDTH * 0.75, 5,
                      f"{r.child} - home practice {r.first:%d %b %Y} to "
                      f"{max(r.last, r.first):%d %b %Y}")
-        self.text_at(MARGIN + WIDTH * 0.75, PAGE_H - 12, WIDTH * 0.25, 5,
+        self.text_at(MARGIN + WIDTH * 0.75, PAGE_H - 11, WIDTH * 0.25, 5,
                      f"page {self.page_no()} of {{nb}}", align="R")
 
     # ---------------------------------------------------------------- parts
@@ -288,7 +288,7 @@ class ReportPDF(FPDF):
     def goals_block(self) -> None:
         self.section("Goals, week by week", follow=30)
         for g in self.report.goals:
-            h = 31.0
+            h = 27.0
             self.need(h + 2)
             y = self.get_y()
             left = 84.0
@@ -351,7 +351,7 @@ class ReportPDF(FPDF):
 
     def counts_block(self) -> None:
         r = self.report
-        block_h = 6 + 6 * max(len(RATINGS), len(SKIP_REASONS)) + 2
+        block_h = 6 + 5.4 * max(len(RATINGS), len(SKIP_REASONS)) + 5
         self.section("Difficulty and skipped practice", follow=block_h)
         y = self.get_y()
         half = (WIDTH - 10) / 2
@@ -371,7 +371,7 @@ class ReportPDF(FPDF):
         label_w, num_w = 24.0, 14.0
         bar_w = w - label_w - num_w - 2
         for i, ((label, value), colour) in enumerate(zip(rows, colours)):
-            ry = y + 6 + i * 6
+            ry = y + 6 + i * 5.4
             self.font(8.6)
             self.text_at(x, ry, label_w, 5, label)
             self.set_fill_color(*GRID)
@@ -383,7 +383,7 @@ class ReportPDF(FPDF):
             self.text_at(x + label_w + bar_w + 1, ry, num_w + 1, 5, f"{value}", align="R")
         if not total:
             self.font(7.5, "", MUTED)
-            self.text_at(x, y + 6 + len(rows) * 6, w, 4, "none recorded")
+            self.text_at(x, y + 6 + len(rows) * 5.4, w, 4, "none recorded")
 
     def _note_label(self, n) -> str:
         label = n.title + (f" ({STATUS_WORDS[n.status]})" if n.status in STATUS_WORDS else "")
