@@ -89,7 +89,16 @@ def calendar_ics_bytes(store: Store, family: Family, first: date, count: int,
         settings = store.settings(family.key)
     except StoreError as exc:
         raise ServiceError(str(exc)) from None
-    return build_ics(got, family.name, lambda d: family.plan_on(d).plan_id, settings, now)
+    return build_ics(got, family.name, lambda d: family.plan_on(d).plan_id, settings, now,
+                     defaults=library_slot_times())
+
+
+def library_slot_times() -> dict[str, str]:
+    """The slot times the app shows (activities/areas.json), where the data file gives them."""
+    from planner.library import area_palette
+    slots = area_palette().get("slots") or {}
+    return {slot: info["time"] for slot, info in slots.items()
+            if isinstance(info, dict) and isinstance(info.get("time"), str)}
 
 
 # ------------------------------------------------------------------ files

@@ -116,6 +116,9 @@ def test_slot_times_defaults():
     assert slot_times({"slot_times": "nonsense"})["morning"] == (7, 30)
     assert set(DEFAULT_SLOT_TIMES) == {"morning", "midday", "afternoon", "before-homework",
                                        "evening", "bedtime"}
+    from planner.services_extra import library_slot_times
+    assert library_slot_times() == DEFAULT_SLOT_TIMES          # the app shows the same times
+    assert slot_times(None, {"evening": "17:30"})["evening"] == (17, 30)
     assert event_uid("p", date(2026, 1, 2), "bedtime") == "p-20260102-bedtime@ot-home-planner"
 
 

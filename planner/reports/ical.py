@@ -25,14 +25,19 @@ PRODID = "-//OT home planner//Home practice reminders//EN"
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
-def slot_times(settings: Mapping[str, Any] | None) -> dict[str, tuple[int, int]]:
+def _valid(value: object) -> bool:
+    return isinstance(value, str) and bool(_TIME.match(value.strip()))
+
+
+def slot_times(settings: Mapping[str, Any] | None,
+               defaults: Mapping[str, str] | None = None) -> dict[str, tuple[int, int]]:
     """Slot -> (hour, minute): the defaults, overridden by valid entries of settings["slot_times"]."""
     chosen = dict(DEFAULT_SLOT_TIMES)
-    custom = (settings or {}).get("slot_times")
-    if isinstance(custom, Mapping):
-        for slot, value in custom.items():
-            if slot in chosen and isinstance(value, str) and _TIME.match(value.strip()):
-                chosen[slot] = value.strip()
+    for source in (defaults, (settings or {}).get("slot_times")):
+        if isinstance(source, Mapping):
+            for slot, value in source.items():
+                if slot in chosen and _valid(value):
+                    chosen[slot] = value.strip()
     out = {}
     for slot, value in chosen.items():
         h, m = value.split(":")
@@ -49,11 +54,13 @@ def _dose_line(it: ScheduledItem) -> str:
 
 
 def build_ics(days: Iterable[Day], child: str, plan_for_day, settings: Mapping[str, Any] | None,
-              now: datetime) -> bytes:
-    """The .ics bytes for `days`. `plan_for_day(date) -> plan_id` names each day's plan."""
+              now: datetime, defaults: Mapping[str, str] | None = None) -> bytes:
+    """The .ics bytes for `days`. `plan_for_day(date) -> plan_id` names each day's plan;
+    `defaults` (slot -> "HH:MM") replaces the built-in slot times, the child's
+    settings["slot_times"] replace both."""
     from icalendar import Alarm, Calendar, Event
 
-    times = slot_times(settings)
+    times = slot_times(settings, defaults)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
