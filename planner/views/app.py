@@ -54,8 +54,7 @@ class Shell:
             actions=[
                 ft.TextButton("Kid mode", icon=ft.Icons.CHILD_CARE, key="kid-mode", tooltip="Kid mode",
                               on_click=lambda e: self.enter_kid_mode()),
-                ft.IconButton(ft.Icons.SETTINGS_OUTLINED, tooltip="Settings", key="open-settings",
-                              on_click=lambda e: self.show_tab("settings")),
+                widgets.icon_button(ft.Icons.SETTINGS_OUTLINED, "Settings", "open-settings", on_click=lambda e: self.show_tab("settings")),
             ])
         self.frame = ft.Container(expand=True)
         page.appbar = self.appbar

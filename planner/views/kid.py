@@ -50,7 +50,7 @@ class KidView:
                 ft.Column([ft.Icon(ft.Icons.STAR_ROUNDED, color="#F9A825", size=140),
                            ft.Text("Great job!", size=40, weight=ft.FontWeight.BOLD, key="kid-celebrate")],
                           horizontal_alignment=ft.CrossAxisAlignment.CENTER, tight=True),
-                alignment=ft.Alignment.CENTER, expand=True, animate_scale=300))
+                alignment=ft.Alignment.CENTER, padding=ft.Padding.only(top=80)))
         elif not remaining:
             body.append(self._all_done(reward))
         else:
@@ -59,7 +59,7 @@ class KidView:
             body.append(self._now_card(now))
             body.append(ft.FilledButton(
                 content=ft.Text("I did it!", size=30, weight=ft.FontWeight.BOLD), key="kid-did-it",
-                height=84, width=float("inf"), style=ft.ButtonStyle(bgcolor="#2E7D32", color="#FFFFFF",
+                height=84, style=ft.ButtonStyle(bgcolor="#2E7D32", color="#FFFFFF",
                                                                     shape=ft.RoundedRectangleBorder(radius=28)),
                 on_click=lambda e, item=now: self.did_it(item)))
             if nxt:
@@ -106,12 +106,12 @@ class KidView:
                    else f"{reward.goal - reward.stars} more stars to {reward.name}")
             lines.append(ft.Text(msg, size=22, text_align=ft.TextAlign.CENTER))
         return ft.Container(ft.Column(lines, horizontal_alignment=ft.CrossAxisAlignment.CENTER, tight=True),
-                            alignment=ft.Alignment.CENTER, expand=True)
+                            alignment=ft.Alignment.CENTER, padding=ft.Padding.only(top=60))
 
     def _gate_button(self) -> ft.Control:
         if services.has_pin(self.state.family):
-            return ft.IconButton(ft.Icons.LOCK_OUTLINE, tooltip=PIN_GATE_LABEL, key="kid-gate",
-                                 icon_size=28, on_click=lambda e: self.ask_pin())
+            return widgets.icon_button(ft.Icons.LOCK_OUTLINE, PIN_GATE_LABEL, "kid-gate",
+                                       on_click=lambda e: self.ask_pin(), icon_size=28)
         self.hold_ring = ft.ProgressRing(value=0, width=44, height=44, stroke_width=4, visible=False)
         box = ft.Container(
             ft.Stack([ft.Container(ft.Icon(ft.Icons.LOCK_OUTLINE, size=26, color="#6D4C41"), width=48,
@@ -119,7 +119,7 @@ class KidView:
                       ft.Container(self.hold_ring, width=48, height=48, alignment=ft.Alignment.CENTER)]),
             width=48, height=48, border_radius=ft.BorderRadius.all(24), bgcolor="#F3E5C7")
         return ft.Semantics(
-            ft.GestureDetector(box, key="kid-gate", on_long_press_start=lambda e: self.hold_start(),
+            content=ft.GestureDetector(content=box, key="kid-gate", on_long_press_start=lambda e: self.hold_start(),
                                on_long_press_end=lambda e: self.hold_end(),
                                on_long_press_cancel=lambda e: self.hold_end()),
             label=GATE_LABEL, button=True)

@@ -6,7 +6,10 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from planner.core import scheduler
-from planner.views import rows, widgets
+from planner.views import draft as drafts
+from planner.views import widgets
+from planner.views.builder import BuilderView
+from planner.views.plan_import import ImportFlow, plan_body
 
 if TYPE_CHECKING:
     from planner.views.app import Shell
@@ -18,11 +21,29 @@ class PlanView:
         self.state = shell.state
         self.control = ft.ListView(expand=True, spacing=8, padding=ft.Padding.symmetric(horizontal=12, vertical=8),
                                    key="plan-view")
+        self.mode = "view"                  # "view", "import" (CSV fields or preview) or "builder"
+        self.importer = ImportFlow(self)
+        self.builder: BuilderView | None = None
+
+    # ------------------------------------------------------------ modes
+    def show(self, mode: str) -> None:
+        self.mode = mode
+        self.refresh()
+        if self.control.page:
+            self.control.update()
 
     def refresh(self) -> None:
+        # Every top-level control has a key: a rebuilt screen is matched to the one shown.
+        if self.mode == "import" and self.importer.stage:
+            self.control.controls = self.importer.controls()
+            return
+        if self.mode == "builder" and self.builder is not None:
+            self.control.controls = self.builder.controls()
+            return
+        self.mode = "view"
+        c = self.control.controls = []
+        c.append(self._actions())
         st = self.state
-        c = self.control.controls
-        c.clear()
         if not st.has_plan:
             c.append(widgets.message_card("No plan yet. Import the plan file from your therapist, "
                                           "or build one from the activity library.", key="no-plan",
@@ -39,20 +60,36 @@ class PlanView:
             lines.append(ft.Text(f"Therapist: {plan.therapist_name}"
                                  + (f" ({plan.therapist_contact})" if plan.therapist_contact else ""), size=14))
         c.append(ft.Container(ft.Column(lines, spacing=4), padding=12, bgcolor="#F1F7F5",
-                              border_radius=ft.BorderRadius.all(16)))
-        by_goal: dict[str | None, list] = {}
-        for a in plan.activities:
-            by_goal.setdefault(a.goal, []).append(a)
-        for g in list(plan.goals) + [None]:
-            acts = by_goal.get(g.id if g else None, [])
-            if not acts and g is None:
-                continue
-            title = g.text if g else "Other activities"
-            c.append(ft.Text(title, size=16, weight=ft.FontWeight.W_600, key=f"plan-goal-{g.id if g else 'none'}"))
-            for a in acts:
-                c.append(ft.ListTile(
-                    leading=widgets.picture(st.picture(a.key, a.picture), 44, a.title, radius=8),
-                    title=ft.Text(a.title),
-                    subtitle=ft.Text(f"{a.frequency.describe()} · {a.dose_text()} · "
-                                     + ", ".join(rows.slot_label(s) for s in a.when)),
-                    key=f"plan-activity-{a.key}"))
+                              border_radius=ft.BorderRadius.all(16), key="plan-header"))
+        c.extend(plan_body(plan, st.picture, "plan"))
+
+    def _actions(self) -> ft.Control:
+        buttons: list[ft.Control] = [
+            ft.FilledButton("Import plan file", icon=ft.Icons.UPLOAD_FILE, key="plan-import", height=widgets.TOUCH,
+                            tooltip="Import a plan file (JSON or CSV) from your therapist",
+                            on_click=self.importer.pick),
+            ft.OutlinedButton("Build a plan", icon=ft.Icons.ADD, key="plan-build", height=widgets.TOUCH,
+                              tooltip="Build a new plan from the activity library",
+                              on_click=lambda e: self.open_builder(edit=False)),
+        ]
+        if self.state.has_plan:
+            buttons.append(ft.OutlinedButton("Edit this plan", icon=ft.Icons.EDIT_OUTLINED, key="plan-edit",
+                                             height=widgets.TOUCH, tooltip="Change this plan in the builder",
+                                             on_click=lambda e: self.open_builder(edit=True)))
+        return ft.Row(buttons, wrap=True, spacing=8, run_spacing=8, key="plan-actions")
+
+    # ------------------------------------------------------------ builder
+    def open_builder(self, edit: bool) -> None:
+        st = self.state
+        plan = st.plan
+        if edit and plan is not None:
+            known = drafts.known_versions(st.store.plan_records())
+            draft = drafts.draft_from_plan(plan, known.get(plan.plan_id, plan.version) + 1)
+        else:
+            draft = drafts.new_draft(st.today, st.family.name if st.family else "", plan)
+        self.builder = BuilderView(self, draft)
+        self.show("builder")
+
+    def close_builder(self) -> None:
+        self.builder = None
+        self.show("view")

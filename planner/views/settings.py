@@ -32,8 +32,7 @@ class SettingsView:
         st = self.state
         c = self.control.controls
         c.clear()
-        c.append(ft.Row([ft.IconButton(ft.Icons.ARROW_BACK, tooltip="Back", key="settings-back",
-                                       on_click=lambda e: self.shell.show_tab("today")),
+        c.append(ft.Row([widgets.icon_button(ft.Icons.ARROW_BACK, "Back", "settings-back", on_click=lambda e: self.shell.show_tab("today")),
                          ft.Text("Settings", size=20, weight=ft.FontWeight.BOLD)]))
         if not st.has_plan:
             c.append(widgets.message_card("Import a plan first (Plan tab).", key="no-plan"))

@@ -49,12 +49,10 @@ class TodayView:
 
     def _header(self, head: rows.DayHeader) -> ft.Control:
         nav = ft.Row([
-            ft.IconButton(ft.Icons.CHEVRON_LEFT, tooltip="Previous day", key="day-prev",
-                          on_click=lambda e: self.go(-1)),
+            widgets.icon_button(ft.Icons.CHEVRON_LEFT, "Previous day", "day-prev", on_click=lambda e: self.go(-1)),
             ft.Text(head.title, size=18, weight=ft.FontWeight.BOLD, expand=True,
                     text_align=ft.TextAlign.CENTER, key="day-title"),
-            ft.IconButton(ft.Icons.CHEVRON_RIGHT, tooltip="Next day", key="day-next",
-                          on_click=lambda e: self.go(1)),
+            widgets.icon_button(ft.Icons.CHEVRON_RIGHT, "Next day", "day-next", on_click=lambda e: self.go(1)),
         ], spacing=0)
         parts: list[ft.Control] = [nav]
         if head.mode != "today":
@@ -78,7 +76,7 @@ class TodayView:
         sub = " · ".join(x for x in (row.dose, row.goal) if x)
         info: list[ft.Control] = [
             ft.Checkbox(label=row.title, value=row.checked, key=f"check-{it.id}",
-                        semantics_label=row.title, disabled=not editable,
+                        disabled=not editable,
                         label_style=ft.TextStyle(size=16, weight=ft.FontWeight.W_600,
                                                  decoration=ft.TextDecoration.LINE_THROUGH
                                                  if it.status is Status.SKIPPED else None),
@@ -94,8 +92,7 @@ class TodayView:
                 ft.Container(widgets.picture(self.state.picture(it.key, it.picture), 56, it.title),
                              on_click=lambda e, item=it: self.open_item(item), key=f"pic-{it.id}"),
                 ft.Column(info, spacing=0, expand=True, tight=True),
-                ft.IconButton(ft.Icons.MORE_VERT, tooltip=f"More for {row.title}", key=f"more-{it.id}",
-                              on_click=lambda e, item=it: self.open_item(item)),
+                widgets.icon_button(ft.Icons.MORE_VERT, f"More for {row.title}", f"more-{it.id}", on_click=lambda e, item=it: self.open_item(item)),
             ], spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER),
             key=f"item-{it.id}", padding=ft.Padding.only(left=8, right=0, top=6, bottom=6),
             border_radius=ft.BorderRadius.all(14), bgcolor="#FFFFFF",

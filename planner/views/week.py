@@ -34,12 +34,10 @@ class WeekView:
         span = (f"{self.monday.day} – {sunday.day} {sunday:%B}" if self.monday.month == sunday.month
                 else f"{self.monday.day} {self.monday:%b} – {sunday.day} {sunday:%b}")
         self.control.controls.append(ft.Row([
-            ft.IconButton(ft.Icons.CHEVRON_LEFT, tooltip="Previous week", key="week-prev",
-                          on_click=lambda e: self.shift(-7)),
+            widgets.icon_button(ft.Icons.CHEVRON_LEFT, "Previous week", "week-prev", on_click=lambda e: self.shift(-7)),
             ft.Text(span, size=18, weight=ft.FontWeight.BOLD, expand=True, text_align=ft.TextAlign.CENTER,
                     key="week-title"),
-            ft.IconButton(ft.Icons.CHEVRON_RIGHT, tooltip="Next week", key="week-next",
-                          on_click=lambda e: self.shift(7)),
+            widgets.icon_button(ft.Icons.CHEVRON_RIGHT, "Next week", "week-next", on_click=lambda e: self.shift(7)),
         ], spacing=0))
         cells = rows.week_cells(days, st.today)
         self.control.controls.append(ft.Row([self._cell(c) for c in cells],

@@ -51,3 +51,9 @@ def area_chip(area: str) -> ft.Control:
 def snack(page: ft.Page, text: str, error: bool = False) -> None:
     page.show_dialog(ft.SnackBar(ft.Text(text), bgcolor="#B3261E" if error else None,
                                  duration=ft.Duration(seconds=4)))
+
+
+def icon_button(icon: str, label: str, key: str, on_click, **kw) -> ft.Control:
+    """An icon button whose label screen readers (and browser tests) can find."""
+    return ft.Semantics(content=ft.IconButton(icon, key=key, on_click=on_click, **kw),
+                        label=label, button=True)

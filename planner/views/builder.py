@@ -1,0 +1,374 @@
+"""Plan builder: a therapist makes or edits a complete plan from the activity library, without JSON.
+
+The draft and every rule live in planner.views.draft; this file only shows them.
+Every change updates the draft, checks it, and rebuilds the parts it touches (Flet matches
+keyed controls to the ones on screen, so only what changed is sent and focus stays put).
+"""
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Callable
+
+import flet as ft
+
+from planner.core import importer
+from planner.core.model import AREAS, SLOTS, WEEKDAYS
+from planner.library import filter_library, load_library, picture_names
+from planner.views import draft as drafts
+from planner.views import rows, widgets
+from planner.views.draft import Draft, DraftActivity
+
+if TYPE_CHECKING:
+    from planner.views.plan import PlanView
+
+ERROR_COLOR = "#B3261E"
+ANY = "any"
+
+
+def _section(title: str, *controls: ft.Control, key: str | None = None) -> ft.Control:
+    return ft.Container(ft.Column([ft.Text(title, size=16, weight=ft.FontWeight.W_600), *controls], spacing=8),
+                        padding=12, border_radius=ft.BorderRadius.all(16), bgcolor="#F6F8F7", key=key)
+
+
+def _chip(label: str, selected: bool, key: str, tooltip: str, on: Callable[[bool], None]) -> ft.Chip:
+    return ft.Chip(label=label, selected=selected, key=key, tooltip=tooltip,
+                   on_select=lambda e: on(bool(e.control.selected)))
+
+
+class BuilderView:
+    def __init__(self, view: "PlanView", draft: Draft):
+        self.view = view
+        self.shell = view.shell
+        self.state = view.state
+        self.draft = draft
+        self.library = load_library()
+        self.pictures = picture_names()
+        self.known = drafts.known_versions(self.state.store.plan_records())
+        self.area: str | None = None
+        self.age: int | None = drafts.child_age(draft, self.state.today)
+        self.goal_text = ""
+        self.goal_area: str | None = None
+        self.check = drafts.check(draft, self.library, self.pictures, self.known)
+
+    # ------------------------------------------------------------ building
+    def controls(self) -> list[ft.Control]:
+        d = self.draft
+        title = "Edit this plan" if d.editing else "Build a plan"
+        out: list[ft.Control] = [ft.Row([
+            ft.IconButton(ft.Icons.ARROW_BACK, tooltip="Close the builder", key="draft-cancel",
+                          on_click=lambda e: self.view.close_builder()),
+            ft.Text(title, size=20, weight=ft.FontWeight.BOLD, expand=True, key="draft-title"),
+        ], key="draft-head")]
+        if d.editing:
+            out.append(ft.Text(f"Saving makes version {d.version} of this plan; it takes over from today.",
+                               size=13, italic=True, key="draft-edit-note"))
+        out.append(self._details())
+        out.append(self._goals())
+        out.append(self._activities())
+        out.append(self._status())
+        out.append(self._library())
+        return out
+
+    def _details(self) -> ft.Control:
+        d = self.draft
+
+        def setter(attr: str) -> Callable:
+            def on(e) -> None:
+                setattr(d, attr, e.control.value or "")
+                self.revalidate()
+            return on
+
+        return _section(
+            "The plan",
+            ft.TextField(label="Child's name", value=d.child, max_length=60, key="draft-child",
+                         on_change=setter("child")),
+            ft.Row([
+                ft.TextField(label="Start (YYYY-MM-DD)", value=d.start, width=170, key="draft-start",
+                             on_change=setter("start")),
+                ft.TextField(label="End (optional)", value=d.end, width=170, key="draft-end", hint_text="YYYY-MM-DD",
+                             on_change=setter("end")),
+            ], wrap=True),
+            ft.Row([
+                ft.TextField(label="Weekday minutes", value=d.weekday_minutes, width=150, key="draft-weekday",
+                             keyboard_type=ft.KeyboardType.NUMBER, on_change=setter("weekday_minutes")),
+                ft.TextField(label="Weekend minutes", value=d.weekend_minutes, width=150, key="draft-weekend",
+                             keyboard_type=ft.KeyboardType.NUMBER, on_change=setter("weekend_minutes")),
+            ], wrap=True),
+            ft.Text("Rest days", size=14),
+            ft.Row([_chip(x.capitalize(), x in d.rest_days, f"draft-rest-{x}", f"Rest day: {x.capitalize()}",
+                          lambda on, x=x: self._rest(x, on)) for x in WEEKDAYS], wrap=True, spacing=4),
+            key="draft-details")
+
+    def _goals(self) -> ft.Control:
+        d = self.draft
+        lines: list[ft.Control] = []
+        for g in d.goals:
+            lines.append(ft.Row([
+                ft.Container(width=6, height=36, bgcolor=rows.area_color(g.area), border_radius=ft.BorderRadius.all(3)),
+                ft.Column([ft.Text(g.text, size=14),
+                           ft.Text(rows.area_label(g.area) if g.area else "No area", size=12, color="#49454F")],
+                          spacing=0, expand=True, tight=True),
+                ft.IconButton(ft.Icons.DELETE_OUTLINE, tooltip=f"Remove goal: {g.text}",
+                              key=f"draft-goal-{g.id}-remove", on_click=lambda e, gid=g.id: self._remove_goal(gid)),
+            ], spacing=8, key=f"draft-goal-{g.id}"))
+        if not d.goals:
+            lines.append(ft.Text("No goals yet. Goals are optional; activities can be linked to one.", size=13,
+                                 italic=True))
+
+        def on_text(e) -> None:
+            self.goal_text = e.control.value or ""
+
+        def on_area(e) -> None:
+            self.goal_area = None if e.control.value in (None, ANY) else e.control.value
+
+        lines.append(ft.TextField(label="New goal (what the child will do)", value=self.goal_text, max_length=200,
+                                  key="draft-goal-text", on_change=on_text, on_submit=lambda e: self._add_goal()))
+        lines.append(ft.Row([
+            ft.Dropdown(label="Area", value=self.goal_area or ANY, width=200, key="draft-goal-area",
+                        options=[ft.DropdownOption(key=ANY, text="No area")]
+                        + [ft.DropdownOption(key=a, text=rows.area_label(a)) for a in AREAS],
+                        on_select=on_area),
+            ft.FilledTonalButton("Add goal", icon=ft.Icons.ADD, key="draft-goal-add", height=widgets.TOUCH,
+                                 on_click=lambda e: self._add_goal()),
+        ], wrap=True, spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER))
+        return _section("Goals", *lines, key="draft-goals")
+
+    def _activities(self) -> ft.Control:
+        d = self.draft
+        cards: list[ft.Control] = [self._activity_card(a) for a in d.activities]
+        if not cards:
+            cards.append(ft.Text("No activities yet: add them from the library below.", size=13, italic=True,
+                                 key="draft-no-activities"))
+        return _section(f"Activities ({len(d.activities)})", *cards, key="draft-activities")
+
+    def _activity_card(self, a: DraftActivity) -> ft.Control:
+        d = self.draft
+        k = a.key
+        title = drafts.activity_title(a, self.library)
+
+        def text_setter(attr: str) -> Callable:
+            def on(e) -> None:
+                setattr(a, attr, e.control.value or "")
+                self.revalidate()
+            return on
+
+        def on_count(e) -> None:
+            slots = list(a.slots)
+            drafts.set_count(a, e.control.value or "")
+            self.revalidate(*(["activities"] if a.slots != slots else []))
+
+        count = ft.TextField(label=drafts.FREQ_KINDS[a.kind] if a.kind != "days" else "", value=a.count, width=140,
+                             key=f"draft-{k}-count", keyboard_type=ft.KeyboardType.NUMBER, on_change=on_count,
+                             visible=a.kind != "days")
+        freq = ft.Dropdown(label="How often", value=a.kind, width=180, key=f"draft-{k}-freq",
+                           options=[ft.DropdownOption(key=v, text=t) for v, t in drafts.FREQ_KINDS.items()],
+                           on_select=lambda e: self._kind(a, e.control.value))
+        parts: list[ft.Control] = [
+            ft.Row([
+                widgets.picture(drafts.activity_picture(a, self.library), 44, title, radius=8),
+                ft.Text(title, size=15, weight=ft.FontWeight.W_600, expand=True),
+                ft.IconButton(ft.Icons.DELETE_OUTLINE, tooltip=f"Remove {title}", key=f"draft-{k}-remove",
+                              on_click=lambda e: self._remove(k)),
+            ], spacing=8),
+            ft.Row([freq, count], wrap=True, spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER),
+        ]
+        if a.kind == "days":
+            parts.append(ft.Row([_chip(x.capitalize(), x in a.days, f"draft-{k}-day-{x}", f"{title} on {x.capitalize()}",
+                                       lambda on, x=x: self._day(a, x, on)) for x in WEEKDAYS],
+                                wrap=True, spacing=4))
+        parts.append(ft.Row([
+            ft.TextField(label="Minutes", value=a.minutes, width=110, key=f"draft-{k}-minutes",
+                         keyboard_type=ft.KeyboardType.NUMBER, on_change=text_setter("minutes")),
+            ft.TextField(label="Reps (optional)", value=a.reps, width=140, key=f"draft-{k}-reps",
+                         keyboard_type=ft.KeyboardType.NUMBER, on_change=text_setter("reps")),
+        ], wrap=True, spacing=8))
+        chips = {s: _chip(rows.slot_label(s), s in a.slots, f"draft-{k}-slot-{s}", f"{title}: {rows.slot_label(s)}",
+                          lambda on, s=s: self._slot(a, s, on)) for s in SLOTS}
+        parts.append(ft.Text("When in the day", size=13))
+        parts.append(ft.Row(list(chips.values()), wrap=True, spacing=4))
+        parts.append(ft.Row([ft.Dropdown(
+            label="Goal", value=a.goal or ANY, key=f"draft-{k}-goal", expand=True,
+            options=[ft.DropdownOption(key=ANY, text="No goal")]
+            + [ft.DropdownOption(key=g.id, text=g.text if len(g.text) <= 40 else g.text[:38] + "…") for g in d.goals],
+            on_select=lambda e: self._goal(a, e.control.value))]))
+        parts.append(ft.TextField(label="Notes for the family (optional)", value=a.notes, multiline=True,
+                                  min_lines=1, max_lines=4, max_length=500, key=f"draft-{k}-notes",
+                                  on_change=text_setter("notes")))
+        return ft.Container(
+            ft.Column(parts, spacing=8), key=f"draft-{k}", padding=10, bgcolor="#FFFFFF",
+            border_radius=ft.BorderRadius.all(14),
+            border=ft.Border.only(left=ft.BorderSide(6, rows.area_color(self._area_of(a)))))
+
+    def _area_of(self, a: DraftActivity) -> str | None:
+        if a.custom:
+            areas = a.custom.get("areas") or [a.custom.get("area")]
+            return areas[0] if areas else None
+        lib = self.library.get(a.key)
+        return lib.areas[0] if lib and lib.areas else None
+
+    def _status(self) -> ft.Control:
+        c = self.check
+        parts: list[ft.Control] = [ft.Text("Check", size=16, weight=ft.FontWeight.W_600)]
+        if c.load:
+            over = c.load.week_minutes > c.load.week_budget
+            parts.append(ft.Text(c.load_text, size=15, weight=ft.FontWeight.W_600, key="draft-load",
+                                 color=ERROR_COLOR if over else None))
+            parts.append(ft.ProgressBar(value=min(1.0, c.load.week_minutes / c.load.week_budget)
+                                        if c.load.week_budget else 0, height=8,
+                                        border_radius=ft.BorderRadius.all(4), color=ERROR_COLOR if over else None,
+                                        semantics_label=c.load_text))
+        if c.error:
+            parts.append(ft.Row([ft.Icon(ft.Icons.ERROR_OUTLINE, color=ERROR_COLOR),
+                                 ft.Text(c.error, color=ERROR_COLOR, size=14, expand=True, key="draft-error")],
+                                spacing=8, vertical_alignment=ft.CrossAxisAlignment.START))
+        elif not c.warnings:
+            parts.append(ft.Text("The plan is complete.", size=14, key="draft-ok"))
+        if c.warnings:
+            parts.append(ft.Column([ft.Row([ft.Icon(ft.Icons.WARNING_AMBER, color="#B26A00"),
+                                            ft.Text(drafts._sentence(w), size=14, expand=True)], spacing=8)
+                                    for w in c.warnings], key="draft-warnings", spacing=4))
+        parts.append(ft.Row([
+            ft.FilledButton("Use this plan", icon=ft.Icons.CHECK, key="plan-use", height=widgets.TOUCH,
+                            disabled=not c.ok, on_click=lambda e: self.use()),
+            ft.OutlinedButton("Export plan file", icon=ft.Icons.DOWNLOAD, key="plan-export", height=widgets.TOUCH,
+                              disabled=not c.ok, on_click=self.export),
+        ], wrap=True, spacing=8))
+        return ft.Container(ft.Column(parts, spacing=8), key="draft-status", padding=12,
+                            border_radius=ft.BorderRadius.all(16), bgcolor="#FDECEA" if c.error else "#E8F3EF")
+
+    def _library(self) -> ft.Control:
+        return _section(
+            "Add from the library",
+            ft.Row([
+                ft.Dropdown(label="Area", value=self.area or ANY, width=200, key="lib-area",
+                            options=[ft.DropdownOption(key=ANY, text="All areas")]
+                            + [ft.DropdownOption(key=a, text=rows.area_label(a)) for a in AREAS],
+                            on_select=lambda e: self._filter(area=e.control.value)),
+                ft.Dropdown(label="Age", value=ANY if self.age is None else str(self.age), width=130, key="lib-age",
+                            options=[ft.DropdownOption(key=ANY, text="Any age")]
+                            + [ft.DropdownOption(key=str(n), text=f"{n} years" if n != 1 else "1 year")
+                               for n in drafts.AGES],
+                            on_select=lambda e: self._filter(age=e.control.value)),
+            ], wrap=True, spacing=8),
+            ft.Column(self._library_rows(), spacing=4), key="draft-library")
+
+    def _library_rows(self) -> list[ft.Control]:
+        found = filter_library(self.area, self.age, self.library)
+        items: list[ft.Control] = [ft.Text(f"{len(found)} activities", size=13, key="lib-count")]
+        for lib in found:
+            added = self.draft.activity(lib.id) is not None
+            items.append(ft.Container(ft.Row([
+                widgets.picture(lib.picture, 48, lib.title, radius=8),
+                ft.Column([ft.Text(lib.title, size=14, weight=ft.FontWeight.W_500),
+                           ft.Row([widgets.area_chip(a) for a in lib.areas], wrap=True, spacing=4, run_spacing=2),
+                           ft.Text(f"{lib.age_min}-{lib.age_max} years · {drafts.activity_dose(lib)}", size=12,
+                                   color="#49454F")],
+                          spacing=2, expand=True, tight=True),
+                ft.OutlinedButton("Added" if added else "Add", key=f"lib-add-{lib.id}", height=widgets.TOUCH,
+                                  tooltip=f"Add {lib.title} to the plan", disabled=added,
+                                  on_click=lambda e, lib=lib: self._add(lib)),
+            ], spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER),
+                key=f"lib-{lib.id}", padding=ft.Padding.symmetric(vertical=4)))
+        if not found:
+            items.append(ft.Text("Nothing for this area and age.", size=13, italic=True))
+        return items
+
+    # ------------------------------------------------------------ updating
+    def rerender(self) -> None:
+        """Check the draft and show the whole builder again (keyed controls are matched to the ones
+        on screen, so a field being typed in keeps its focus)."""
+        self.check = drafts.check(self.draft, self.library, self.pictures, self.known)
+        self.view.show("builder")
+
+    def revalidate(self, *parts: str) -> None:
+        """Check the draft and rebuild only the status and the named parts ("activities", "library")."""
+        self.check = drafts.check(self.draft, self.library, self.pictures, self.known)
+        lv = self.view.control
+        if self.view.mode != "builder" or not lv.page:
+            return
+        makers = {"draft-status": self._status, "draft-activities": self._activities,
+                  "draft-library": self._library, "draft-goals": self._goals}
+        wanted = ["draft-status"] + [f"draft-{p}" for p in parts]
+        at = {getattr(c, "key", None): i for i, c in enumerate(lv.controls)}
+        if any(w not in at for w in wanted):
+            self.rerender()
+            return
+        for w in wanted:
+            lv.controls[at[w]] = makers[w]()
+        lv.update()
+
+    # ------------------------------------------------------------ actions
+    def _rest(self, day: str, on: bool) -> None:
+        drafts.toggle_rest_day(self.draft, day, on)
+        self.revalidate()
+
+    def _add_goal(self) -> None:
+        if drafts.add_goal(self.draft, self.goal_text, self.goal_area) is None:
+            widgets.snack(self.shell.page, "Write the goal first", error=True)
+            return
+        self.goal_text, self.goal_area = "", None
+        self.revalidate("goals", "activities")
+
+    def _remove_goal(self, gid: str) -> None:
+        drafts.remove_goal(self.draft, gid)
+        self.revalidate("goals", "activities")
+
+    def _add(self, lib) -> None:
+        if drafts.add_library_activity(self.draft, lib) is None:
+            return
+        widgets.snack(self.shell.page, f"Added {lib.title}")
+        self.revalidate("activities", "library")
+
+    def _remove(self, key: str) -> None:
+        drafts.remove_activity(self.draft, key)
+        self.revalidate("activities", "library")
+
+    def _kind(self, a: DraftActivity, kind: str | None) -> None:
+        drafts.set_kind(self.draft, a, kind or "week")
+        self.revalidate("activities")
+
+    def _day(self, a: DraftActivity, day: str, on: bool) -> None:
+        drafts.toggle_day(a, day, on)
+        self.revalidate()
+
+    def _slot(self, a: DraftActivity, slot: str, on: bool) -> None:
+        count = a.count
+        drafts.toggle_slot(a, slot, on)
+        self.revalidate(*(["activities"] if a.count != count else []))
+
+    def _goal(self, a: DraftActivity, gid: str | None) -> None:
+        a.goal = None if gid in (None, ANY) else gid
+        self.revalidate()
+
+    def _filter(self, area: str | None = None, age: str | None = None) -> None:
+        if area is not None:
+            self.area = None if area == ANY else area
+        if age is not None:
+            self.age = None if age == ANY else int(age)
+        self.revalidate("library")
+
+    # ------------------------------------------------------------ leaving
+    def plan_bytes(self) -> bytes | None:
+        self.check = drafts.check(self.draft, self.library, self.pictures, self.known)
+        if not self.check.ok:
+            return None
+        return json.dumps(importer.plan_to_dict(self.check.plan), ensure_ascii=False, indent=2).encode("utf-8")
+
+    async def export(self, e=None) -> None:
+        data = self.plan_bytes()
+        if data is None:
+            self.revalidate()
+            widgets.snack(self.shell.page, self.check.error or "The plan is not complete yet", error=True)
+            return
+        name = f"{self.check.plan.plan_id}.json"
+        await self.shell.file_picker.save_file(dialog_title="Save the plan file", file_name=name,
+                                               src_bytes=data, file_type=ft.FilePickerFileType.CUSTOM,
+                                               allowed_extensions=["json"])
+        widgets.snack(self.shell.page, f"Plan file {name} saved")
+
+    def use(self) -> None:
+        if self.plan_bytes() is None:
+            self.revalidate()
+            widgets.snack(self.shell.page, self.check.error or "The plan is not complete yet", error=True)
+            return
+        self.view.importer.begin_plan(self.check.plan)

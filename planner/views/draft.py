@@ -1,0 +1,462 @@
+"""The plan builder's draft and the words of the import preview. Plain data, pure functions, no Flet.
+
+A draft holds what the therapist typed (numbers stay text until checked). `check`
+turns it into a plan document, validates it exactly like an imported file
+(`importer.plan_from_dict`) and says what is wrong in plain words.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Mapping
+
+from planner.core import importer, scheduler
+from planner.core.importer import PlanError
+from planner.core.model import (
+    AREAS, DAILY_SPREAD, FORMAT, SLOTS, WEEKDAYS, LibraryActivity, Plan, PlanActivity, age_in_years,
+)
+
+FREQ_KINDS: dict[str, str] = {"week": "Times a week", "days": "On set days", "day": "Times a day"}
+DEFAULT_MINUTES = importer.DEFAULT_DAILY_MINUTES
+AGES = tuple(range(0, 13))
+
+
+@dataclass
+class DraftGoal:
+    id: str
+    text: str
+    area: str | None = None
+
+
+@dataclass
+class DraftActivity:
+    key: str                              # library id, or the custom activity's id
+    kind: str = "week"                    # "week", "days" or "day" (see FREQ_KINDS)
+    count: str = "3"                      # times a week / times a day, as typed
+    days: list[str] = field(default_factory=list)
+    minutes: str = "5"
+    reps: str = ""
+    sets: int | None = None               # kept from the plan, not edited
+    slots: list[str] = field(default_factory=list)
+    goal: str | None = None
+    notes: str = ""
+    sensory_diet: bool | None = None      # None: the library decides
+    custom: dict[str, Any] | None = None  # a therapist's own activity, kept as it was
+
+
+@dataclass
+class Draft:
+    child: str = ""
+    start: str = ""
+    end: str = ""
+    weekday_minutes: str = str(DEFAULT_MINUTES)
+    weekend_minutes: str = str(DEFAULT_MINUTES)
+    rest_days: list[str] = field(default_factory=list)
+    goals: list[DraftGoal] = field(default_factory=list)
+    activities: list[DraftActivity] = field(default_factory=list)
+    plan_id: str | None = None            # kept when editing; derived from child and start otherwise
+    version: int = 1
+    birth_date: str = ""
+    therapist: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def editing(self) -> bool:
+        return self.plan_id is not None
+
+    def activity(self, key: str) -> DraftActivity | None:
+        return next((a for a in self.activities if a.key == key), None)
+
+    @property
+    def practice_days(self) -> int:
+        return 7 - len(self.rest_days)
+
+
+# ------------------------------------------------------------------ making drafts
+
+def default_start(today: date) -> date:
+    """The next Monday, or today when today is a Monday."""
+    return today + timedelta(days=(7 - today.weekday()) % 7)
+
+
+def new_draft(today: date, child: str = "", plan: Plan | None = None) -> Draft:
+    """An empty draft; the budget and rest days follow the child's current plan when there is one."""
+    d = Draft(child=child, start=default_start(today).isoformat())
+    if plan is not None:
+        d.weekday_minutes, d.weekend_minutes = str(plan.weekday_minutes), str(plan.weekend_minutes)
+        d.rest_days = list(plan.rest_days)
+        d.birth_date = plan.birth_date.isoformat() if plan.birth_date else ""
+        d.therapist = {k: v for k, v in (("name", plan.therapist_name),
+                                         ("contact", plan.therapist_contact)) if v}
+    return d
+
+
+def draft_from_plan(plan: Plan, version: int) -> Draft:
+    """A draft to edit an existing plan; it will be saved as `version`."""
+    d = draft_from_dict(importer.plan_to_dict(plan))
+    d.plan_id, d.version = plan.plan_id, version
+    return d
+
+
+def draft_from_dict(doc: dict[str, Any]) -> Draft:
+    """A draft from a valid plan document (as `importer.plan_to_dict` writes it)."""
+    dm = doc.get("daily_minutes", DEFAULT_MINUTES)
+    wd, we = (dm.get("weekday", DEFAULT_MINUTES), dm.get("weekend", DEFAULT_MINUTES)) \
+        if isinstance(dm, dict) else (dm, dm)
+    child = doc.get("child") or {}
+    d = Draft(child=child.get("name", ""), start=doc.get("start", ""), end=doc.get("end") or "",
+              weekday_minutes=str(wd), weekend_minutes=str(we), rest_days=list(doc.get("rest_days") or ()),
+              plan_id=doc.get("plan_id"), version=int(doc.get("version") or 1),
+              birth_date=child.get("birth_date") or "", therapist=dict(doc.get("therapist") or {}))
+    d.goals = [DraftGoal(g["id"], g["text"], g.get("area")) for g in doc.get("goals") or ()]
+    for e in doc.get("activities") or ():
+        custom = dict(e["custom"]) if "custom" in e else None
+        a = DraftActivity(key=custom["id"] if custom else e["activity"], custom=custom,
+                          minutes=str(e.get("minutes", "")), reps=str(e.get("reps") or ""),
+                          sets=e.get("sets"), slots=list(e.get("when") or ()), goal=e.get("goal"),
+                          notes=e.get("notes") or "", sensory_diet=e.get("sensory_diet"))
+        if e.get("days") is not None:
+            a.kind, a.days, a.count = "days", list(e["days"]), ""
+        elif e.get("times_per_day") is not None:
+            a.kind, a.count = "day", str(e["times_per_day"])
+        else:
+            a.kind, a.count = "week", str(e.get("times_per_week", ""))
+        d.activities.append(a)
+    return d
+
+
+# ------------------------------------------------------------------ editing
+
+def add_goal(d: Draft, text: str, area: str | None = None) -> DraftGoal | None:
+    text = " ".join((text or "").split())
+    if not text:
+        return None
+    base = importer.slugify(text, 30)
+    gid, n = base, 2
+    taken = {g.id for g in d.goals}
+    while gid in taken:
+        gid, n = f"{base[:27]}-{n}", n + 1
+    g = DraftGoal(gid, text, area if area in AREAS else None)
+    d.goals.append(g)
+    return g
+
+
+def remove_goal(d: Draft, gid: str) -> None:
+    d.goals = [g for g in d.goals if g.id != gid]
+    for a in d.activities:
+        if a.goal == gid:
+            a.goal = None
+
+
+def add_library_activity(d: Draft, lib: LibraryActivity) -> DraftActivity | None:
+    """Add a library activity with its usual dose; None when it is already in the draft."""
+    if d.activity(lib.id):
+        return None
+    goal = next((g.id for g in d.goals if g.area and g.area in lib.areas), None)
+    a = DraftActivity(key=lib.id, kind="week", count=str(max(1, min(3, d.practice_days))),
+                      minutes=str(lib.minutes), reps=str(lib.reps or ""), sets=lib.sets if lib.reps else None,
+                      slots=list(lib.when) or ["afternoon"], goal=goal)
+    d.activities.append(a)
+    return a
+
+
+def remove_activity(d: Draft, key: str) -> None:
+    d.activities = [a for a in d.activities if a.key != key]
+
+
+def set_kind(d: Draft, a: DraftActivity, kind: str) -> None:
+    if kind not in FREQ_KINDS or kind == a.kind:
+        return
+    a.kind = kind
+    if kind == "week":
+        a.count = str(max(1, min(3, d.practice_days)))
+    elif kind == "days":
+        a.days = a.days or [x for x in ("mon", "wed", "fri") if x not in d.rest_days] or \
+            [x for x in WEEKDAYS if x not in d.rest_days][:1]
+    else:
+        a.count = str(len(a.slots) if 1 <= len(a.slots) <= 6 else 1)
+        if len(a.slots) != int(a.count):
+            a.slots = list(DAILY_SPREAD[int(a.count)])
+
+
+def set_count(a: DraftActivity, text: str) -> None:
+    """Times a week or a day; for times a day, the slots follow the count."""
+    a.count = text.strip()
+    if a.kind == "day" and a.count.isdigit() and 1 <= int(a.count) <= 6 and len(a.slots) != int(a.count):
+        a.slots = list(DAILY_SPREAD[int(a.count)])
+
+
+def toggle_slot(a: DraftActivity, slot: str, on: bool) -> None:
+    if on and slot not in a.slots:
+        a.slots.append(slot)
+    elif not on and slot in a.slots:
+        a.slots.remove(slot)
+    a.slots.sort(key=SLOTS.index)
+    if a.kind == "day" and a.slots:
+        a.count = str(len(a.slots))
+
+
+def toggle_day(a: DraftActivity, day: str, on: bool) -> None:
+    if on and day not in a.days:
+        a.days.append(day)
+    elif not on and day in a.days:
+        a.days.remove(day)
+    a.days.sort(key=WEEKDAYS.index)
+
+
+def toggle_rest_day(d: Draft, day: str, on: bool) -> None:
+    toggle_day_list(d.rest_days, day, on)
+
+
+def toggle_day_list(days: list[str], day: str, on: bool) -> None:
+    if on and day not in days:
+        days.append(day)
+    elif not on and day in days:
+        days.remove(day)
+    days.sort(key=WEEKDAYS.index)
+
+
+def child_age(d: Draft, today: date) -> int | None:
+    try:
+        return age_in_years(date.fromisoformat(d.birth_date), today) if d.birth_date else None
+    except ValueError:
+        return None
+
+
+# ------------------------------------------------------------------ draft -> plan document
+
+def _num(text: Any, optional: bool = False) -> Any:
+    """Typed text -> int when it is a whole number; otherwise the text, for the validator to name."""
+    if isinstance(text, int):
+        return text
+    s = str(text or "").strip()
+    if not s:
+        return None if optional else ""
+    return int(s) if re.fullmatch(r"\d{1,7}", s) else s
+
+
+def activity_entry(a: DraftActivity) -> dict[str, Any]:
+    e: dict[str, Any] = {"custom": dict(a.custom)} if a.custom else {"activity": a.key}
+    if a.goal:
+        e["goal"] = a.goal
+    if a.kind == "days":
+        e["days"] = [x for x in WEEKDAYS if x in a.days]
+    elif a.kind == "day":
+        e["times_per_day"] = _num(a.count)
+    else:
+        e["times_per_week"] = _num(a.count)
+    e["minutes"] = _num(a.minutes)
+    reps = _num(a.reps, optional=True)
+    if reps is not None:
+        e["reps"] = reps
+        if a.sets:
+            e["sets"] = a.sets
+    if a.slots:
+        e["when"] = [s for s in SLOTS if s in a.slots]
+    if a.sensory_diet is not None:
+        e["sensory_diet"] = a.sensory_diet
+    if a.notes.strip():
+        e["notes"] = a.notes.strip()
+    return e
+
+
+def draft_to_dict(d: Draft, known_versions: Mapping[str, int] | None = None) -> dict[str, Any]:
+    """The plan document of a draft ("ot-home-plan/1").
+
+    A new draft gets its plan id from the child and the start date; when that id is
+    already imported (`known_versions`: plan id -> highest version), the version goes
+    one above it so the draft imports as a revision instead of clashing.
+    """
+    doc: dict[str, Any] = {"format": FORMAT}
+    version = d.version
+    if d.plan_id:
+        doc["plan_id"] = d.plan_id
+    else:
+        pid = derived_plan_id(d)
+        if pid and known_versions and pid in known_versions:
+            version = max(version, known_versions[pid] + 1)
+    doc["version"] = version
+    child: dict[str, Any] = {"name": d.child}
+    if d.birth_date:
+        child["birth_date"] = d.birth_date
+    doc["child"] = child
+    if d.therapist:
+        doc["therapist"] = dict(d.therapist)
+    doc["start"] = d.start.strip()
+    if d.end.strip():
+        doc["end"] = d.end.strip()
+    doc["daily_minutes"] = {"weekday": _num(d.weekday_minutes), "weekend": _num(d.weekend_minutes)}
+    if d.rest_days:
+        doc["rest_days"] = [x for x in WEEKDAYS if x in d.rest_days]
+    if d.goals:
+        doc["goals"] = [{"id": g.id, "text": g.text, **({"area": g.area} if g.area else {})} for g in d.goals]
+    doc["activities"] = [activity_entry(a) for a in d.activities]
+    return doc
+
+
+def derived_plan_id(d: Draft) -> str | None:
+    name = " ".join(d.child.split())
+    if not name or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", d.start.strip()):
+        return None
+    return f"{importer.slugify(name, 30)}-{d.start.strip()}"
+
+
+# ------------------------------------------------------------------ checking
+
+@dataclass(frozen=True)
+class Check:
+    doc: dict[str, Any]
+    plan: Plan | None
+    error: str                    # plain words; "" when the plan is valid
+    load: scheduler.Load | None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.plan is not None
+
+    @property
+    def load_text(self) -> str:
+        return load_text(self.load) if self.load else ""
+
+
+def check(d: Draft, library: Mapping[str, LibraryActivity], pictures: set[str] | None = None,
+          known_versions: Mapping[str, int] | None = None) -> Check:
+    doc = draft_to_dict(d, known_versions)
+    if not d.activities:
+        return Check(doc, None, "Add at least one activity from the library below.", None)
+    try:
+        plan = importer.plan_from_dict(doc, dict(library), pictures)
+    except PlanError as exc:
+        return Check(doc, None, plain_error(exc, d, library), None)
+    return Check(doc, plan, "", scheduler.plan_load(plan), tuple(scheduler.plan_warnings(plan)))
+
+
+FIELD_WORDS = {
+    "child": "Child", "child.name": "Child's name", "child.birth_date": "Birth date",
+    "start": "Start date", "end": "End date", "daily_minutes": "Minutes a day",
+    "daily_minutes.weekday": "Weekday minutes", "daily_minutes.weekend": "Weekend minutes",
+    "rest_days": "Rest days", "goals": "Goals", "activities": "Activities", "version": "Version",
+    "plan_id": "Plan id", "therapist.name": "Therapist's name", "therapist.contact": "Therapist's contact",
+}
+ENTRY_WORDS = {
+    "times_per_week": "times a week", "times_per_day": "times a day", "days": "days", "minutes": "minutes",
+    "reps": "reps", "sets": "sets", "when": "slots", "goal": "goal", "notes": "notes",
+    "activity": "activity", "custom": "activity",
+}
+
+
+def plain_error(exc: PlanError, d: Draft, library: Mapping[str, LibraryActivity]) -> str:
+    """`activities[1].days[0]: 'sat' is one of the plan's rest days` -> `Heavy carry, days: ...`."""
+    where, message = exc.where, exc.message
+    message = re.sub(r"must be a whole number from (\d+) to (\d+) \(got ''\)",
+                     r"is empty; give a whole number from \1 to \2", message)
+    message = message.replace("needs at least 1 entry", "needs at least one")
+    if where == "" or where is None:
+        return _sentence(message)
+    m = re.fullmatch(r"activities\[(\d+)\](?:\.(\w+)(?:\[\d+\])?(?:\..*)?)?", where)
+    if m:
+        i = int(m.group(1))
+        a = d.activities[i] if i < len(d.activities) else None
+        title = activity_title(a, library) if a else f"Activity {i + 1}"
+        part = ENTRY_WORDS.get(m.group(2) or "", m.group(2) or "")
+        return _sentence(f"{title}{', ' + part if part else ''}: {message}")
+    m = re.fullmatch(r"goals\[(\d+)\](?:\.(\w+))?", where)
+    if m:
+        return _sentence(f"Goal {int(m.group(1)) + 1}: {message}")
+    m = re.fullmatch(r"rest_days\[\d+\]", where)
+    if m:
+        where = "rest_days"
+    return _sentence(f"{FIELD_WORDS.get(where, where)}: {message}")
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def activity_title(a: DraftActivity, library: Mapping[str, LibraryActivity]) -> str:
+    if a.custom:
+        return str(a.custom.get("title") or a.key)
+    lib = library.get(a.key)
+    return lib.title if lib else a.key
+
+
+def activity_picture(a: DraftActivity, library: Mapping[str, LibraryActivity]) -> str:
+    if a.custom:
+        pic = a.custom.get("picture")
+        return f"activities/{pic}.svg" if pic else "activities/custom.svg"
+    lib = library.get(a.key)
+    return lib.picture if lib else "activities/custom.svg"
+
+
+# ------------------------------------------------------------------ words for the preview
+
+def load_text(load: scheduler.Load) -> str:
+    return f"{load.week_minutes} of {load.week_budget} minutes a week"
+
+
+def dates_text(plan: Plan) -> str:
+    if plan.end:
+        return f"{_d(plan.start)} to {_d(plan.end)}"
+    return f"From {_d(plan.start)}"
+
+
+def _d(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def activity_line(a: PlanActivity) -> str:
+    """"3x a week · 5 min · After school"."""
+    from planner.views.rows import slot_label
+    slots = ", ".join(slot_label(s) for s in a.when)
+    return " · ".join(x for x in (a.frequency.describe(), a.dose_text(), slots) if x)
+
+
+def budget_text(plan: Plan) -> str:
+    mins = (f"{plan.weekday_minutes} min a day" if plan.weekday_minutes == plan.weekend_minutes
+            else f"{plan.weekday_minutes} min on weekdays, {plan.weekend_minutes} at weekends")
+    rest = ", ".join(x.capitalize() for x in plan.rest_days)
+    return mins + (f" · rest: {rest}" if rest else " · no rest days")
+
+
+def outcome_text(action: str, plan: Plan, effective: date, today: date) -> str:
+    """What applying the plan will do, in plain words."""
+    if effective == today:
+        when = f"from today ({_d(effective)})"
+    elif effective < today:
+        when = f"from {_d(effective)} (already started)"
+    else:
+        when = f"from {_d(effective)}"
+    if action == "unchanged":
+        return "This plan is already imported: nothing will change."
+    if action == "new":
+        return f"A new plan for {plan.child}, in effect {when}."
+    if action == "revised":
+        return (f"Version {plan.version} of this plan: it takes over {when}. "
+                "Days before keep what was planned and ticked.")
+    return (f"A new plan for {plan.child}: it replaces the current plan {when}. "
+            "Days before keep what was planned and ticked.")
+
+
+def known_versions(records: list[dict[str, Any]]) -> dict[str, int]:
+    """plan id -> highest imported version, from the store's plan records."""
+    out: dict[str, int] = {}
+    for r in records:
+        out[r["plan_id"]] = max(out.get(r["plan_id"], 0), int(r["version"]))
+    return out
+
+
+def csv_problem(data: bytes, name: str) -> str:
+    """A CSV file's own problem (encoding, header) before asking for the plan-level fields; "" if none."""
+    from planner.services import ServiceError, parse_plan
+    try:
+        parse_plan(data, name, importer.CsvOptions())
+    except ServiceError as exc:
+        text = str(exc)
+        return "" if re.search(r": --(child|start): ", text) else text
+    return ""
+
+
+def activity_dose(lib: LibraryActivity) -> str:
+    from planner.core.model import dose_text
+    return dose_text(lib.minutes, lib.reps, lib.sets)
