@@ -55,8 +55,8 @@ class BuilderView:
         d = self.draft
         title = "Edit this plan" if d.editing else "Build a plan"
         out: list[ft.Control] = [ft.Row([
-            ft.IconButton(ft.Icons.ARROW_BACK, tooltip="Close the builder", key="draft-cancel",
-                          on_click=lambda e: self.view.close_builder()),
+            widgets.icon_button(ft.Icons.ARROW_BACK, "Close the builder", "draft-cancel",
+                                on_click=lambda e: self.view.close_builder()),
             ft.Text(title, size=20, weight=ft.FontWeight.BOLD, expand=True, key="draft-title"),
         ], key="draft-head")]
         if d.editing:
@@ -108,8 +108,8 @@ class BuilderView:
                 ft.Column([ft.Text(g.text, size=14),
                            ft.Text(rows.area_label(g.area) if g.area else "No area", size=12, color="#49454F")],
                           spacing=0, expand=True, tight=True),
-                ft.IconButton(ft.Icons.DELETE_OUTLINE, tooltip=f"Remove goal: {g.text}",
-                              key=f"draft-goal-{g.id}-remove", on_click=lambda e, gid=g.id: self._remove_goal(gid)),
+                widgets.icon_button(ft.Icons.DELETE_OUTLINE, f"Remove goal: {g.text}", f"draft-goal-{g.id}-remove",
+                                    on_click=lambda e, gid=g.id: self._remove_goal(gid)),
             ], spacing=8, key=f"draft-goal-{g.id}"))
         if not d.goals:
             lines.append(ft.Text("No goals yet. Goals are optional; activities can be linked to one.", size=13,
@@ -167,8 +167,8 @@ class BuilderView:
             ft.Row([
                 widgets.picture(drafts.activity_picture(a, self.library), 44, title, radius=8),
                 ft.Text(title, size=15, weight=ft.FontWeight.W_600, expand=True),
-                ft.IconButton(ft.Icons.DELETE_OUTLINE, tooltip=f"Remove {title}", key=f"draft-{k}-remove",
-                              on_click=lambda e: self._remove(k)),
+                widgets.icon_button(ft.Icons.DELETE_OUTLINE, f"Remove {title}", f"draft-{k}-remove",
+                                    on_click=lambda e: self._remove(k)),
             ], spacing=8),
             ft.Row([freq, count], wrap=True, spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER),
         ]

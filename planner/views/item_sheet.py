@@ -104,7 +104,7 @@ class ItemSheet:
     def close(self) -> None:
         if self.timer:
             self.timer.stop()
-        self.shell.page.pop_dialog()
+        widgets.close(self.sheet)
 
     # ------------------------------------------------------------ content
     def build(self) -> None:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from planner.views.app import Shell
 
 HOLD_SECONDS = 3.0
+CELEBRATE_SECONDS = 1.6
 GATE_LABEL = "Grown-ups: press and hold to leave kid mode"
 PIN_GATE_LABEL = "Grown-ups: enter the PIN to leave kid mode"
 
@@ -137,7 +138,7 @@ class KidView:
         self.shell.page.run_task(self._end_celebration)
 
     async def _end_celebration(self) -> None:
-        await asyncio.sleep(1.6)
+        await asyncio.sleep(CELEBRATE_SECONDS)
         if self.celebrating:
             self.celebrating = False
             if self.shell.kid_view is self:
@@ -170,10 +171,11 @@ class KidView:
     def ask_pin(self) -> None:
         field = ft.TextField(label="PIN", password=True, keyboard_type=ft.KeyboardType.NUMBER,
                              max_length=8, autofocus=True, key="gate-pin")
+        dialog = ft.AlertDialog(title=ft.Text("Grown-ups only"), content=field, key="gate-dialog")
 
         def unlock(e=None) -> None:
             if services.check_pin(self.state.family, field.value or ""):
-                self.shell.page.pop_dialog()
+                widgets.close(dialog)
                 self.shell.leave_kid_mode()
             else:
                 field.error = "That PIN is not right"
@@ -181,7 +183,6 @@ class KidView:
                 field.update()
 
         field.on_submit = unlock
-        self.shell.page.show_dialog(ft.AlertDialog(
-            title=ft.Text("Grown-ups only"), content=field, key="gate-dialog",
-            actions=[ft.TextButton("Cancel", key="gate-cancel", on_click=lambda e: self.shell.page.pop_dialog()),
-                     ft.FilledButton("Unlock", key="gate-unlock", on_click=unlock)]))
+        dialog.actions = [ft.TextButton("Cancel", key="gate-cancel", on_click=lambda e: widgets.close(dialog)),
+                          ft.FilledButton("Unlock", key="gate-unlock", on_click=unlock)]
+        self.shell.page.show_dialog(dialog)

@@ -185,8 +185,8 @@ class ImportFlow:
     # ------------------------------------------------------------ showing
     def controls(self) -> list[ft.Control]:
         head = ft.Row([
-            ft.IconButton(ft.Icons.ARROW_BACK, tooltip="Back to the plan", key="plan-import-back",
-                          on_click=lambda e: self.cancel()),
+            widgets.icon_button(ft.Icons.ARROW_BACK, "Back to the plan", "plan-import-back",
+                                on_click=lambda e: self.cancel()),
             ft.Text("Check the plan", size=20, weight=ft.FontWeight.BOLD, expand=True),
         ], key="import-head")
         if self.stage == "csv":

@@ -57,3 +57,9 @@ def icon_button(icon: str, label: str, key: str, on_click, **kw) -> ft.Control:
     """An icon button whose label screen readers (and browser tests) can find."""
     return ft.Semantics(content=ft.IconButton(icon, key=key, on_click=on_click, **kw),
                         label=label, button=True)
+
+
+def close(dialog: ft.DialogControl) -> None:
+    """Close this dialog (page.pop_dialog() would close a snack bar shown after it)."""
+    dialog.open = False
+    dialog.update()

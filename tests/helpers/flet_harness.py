@@ -47,7 +47,8 @@ class FakeConnection(Connection):
     def _answer(self, name: str, args: dict[str, Any]) -> Any:
         if name == "pick_files":
             files, self.picked_files = self.picked_files, []
-            return files
+            return [{"id": i, "path": None, "size": len(f.get("bytes") or b""), **f}
+                    for i, f in enumerate(files)]
         if name == "save_file":
             self.saved.append(dict(args))
             return args.get("file_name")
@@ -129,6 +130,12 @@ class App:
 
     def text(self) -> str:
         return "\n".join(self.texts())
+
+    def text_of(self, key: str) -> str:
+        """All text shown inside the control with this key."""
+        node = self.by_key(key)
+        return "\n".join(c.value for c in self.walk(node)
+                         if isinstance(c, ft.Text) and isinstance(c.value, str))
 
     # ---- acting like a user
     def crashes(self) -> list[str]:
