@@ -40,8 +40,7 @@ class WeekView:
             widgets.icon_button(ft.Icons.CHEVRON_RIGHT, "Next week", "week-next", on_click=lambda e: self.shift(7)),
         ], spacing=0))
         cells = rows.week_cells(days, st.today)
-        self.control.controls.append(ft.Row([self._cell(c) for c in cells],
-                                            alignment=ft.MainAxisAlignment.SPACE_BETWEEN, key="week-strip"))
+        self.control.controls.append(ft.Row([self._cell(c) for c in cells], spacing=2, key="week-strip"))
         week = progress.tally(it for d in days if d.date <= st.today for it in d.items)
         self.control.controls.append(ft.Text(f"This week so far: {rows.adherence_text(week)}", size=14,
                                              key="week-summary"))
@@ -68,7 +67,7 @@ class WeekView:
                                  alignment=ft.Alignment.CENTER),
                 ]),
             ], horizontal_alignment=ft.CrossAxisAlignment.CENTER, spacing=2, tight=True),
-            key=f"week-day-{c.date.isoformat()}", tooltip=c.label, width=48, height=64,
+            key=f"week-day-{c.date.isoformat()}", tooltip=c.label, expand=1, height=64,
             border_radius=ft.BorderRadius.all(12), bgcolor="#E8F3EF" if c.is_today else None,
             on_click=lambda e, day=c.date: self.open_day(day), ink=True,
         )
