@@ -56,7 +56,7 @@ class Family:
 def children(store: Store) -> list[tuple[str, str]]:
     """(key, latest name) of every child with a plan, in order of first import."""
     seen: dict[str, str] = {}
-    for rec in sorted(store.plan_records(), key=lambda r: r["imported_at"]):
+    for rec in store.plan_records():                 # import order: the first child comes first
         seen[rec["child_key"]] = rec["plan"]["child"]
     return list(seen.items())
 

@@ -217,8 +217,7 @@ class Store:
         if db is None:
             return []
         recs = self._table(db, "plans").all()
-        return sorted((dict(r) for r in recs), key=lambda r: (r["child_key"], r["effective_from"],
-                                                              r["imported_at"]))
+        return [dict(r) for r in sorted(recs, key=lambda r: r.doc_id)]     # in import order
 
     def add_plan_record(self, record: dict[str, Any]) -> None:
         with self.writing():

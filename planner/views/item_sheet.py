@@ -26,10 +26,10 @@ class Countdown:
         self.running = False
         self.on_finish = on_finish
         self._task_id = 0
-        self.text = ft.Text(rows.clock(seconds), size=48 if big else 32, weight=ft.FontWeight.BOLD,
+        self.text = ft.Text(rows.clock(seconds), size=34 if big else 22, weight=ft.FontWeight.BOLD,
                             key=f"{key_prefix}-clock")
-        self.ring = ft.ProgressRing(value=1.0, width=120 if big else 64, height=120 if big else 64,
-                                    stroke_width=10 if big else 6, semantics_label="Time left")
+        self.ring = ft.ProgressRing(value=1.0, width=130 if big else 84, height=130 if big else 84,
+                                    stroke_width=10 if big else 7, semantics_label="Time left")
         self.button = ft.FilledButton("Start timer", icon=ft.Icons.PLAY_ARROW, key=f"{key_prefix}-start",
                                       on_click=lambda e: self.toggle(), height=widgets.TOUCH)
         self.reset_button = ft.TextButton("Reset", key=f"{key_prefix}-reset",

@@ -61,8 +61,8 @@ class SettingsView:
         c.append(_section("Rest days", ft.Row(self.rest_chips, wrap=True, spacing=4),
                           ft.FilledButton("Save rest days", key="settings-save-rest", height=widgets.TOUCH,
                                           on_click=lambda e: self.save_rest())))
-        self.pause_from = ft.TextField(label="From (YYYY-MM-DD)", width=170, key="settings-pause-from")
-        self.pause_to = ft.TextField(label="To (YYYY-MM-DD)", width=170, key="settings-pause-to")
+        self.pause_from = ft.TextField(label="First day", hint_text="YYYY-MM-DD", width=160, key="settings-pause-from")
+        self.pause_to = ft.TextField(label="Last day", hint_text="YYYY-MM-DD", width=160, key="settings-pause-to")
         paused = sorted(d for d in st.family.paused if d >= st.today)
         c.append(_section("Holidays and pauses",
                           ft.Row([self.pause_from, self.pause_to], wrap=True),

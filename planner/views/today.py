@@ -87,10 +87,10 @@ class TodayView:
         if badges or row.note:
             info.append(ft.Text(" · ".join(badges + ([f"“{row.note}”"] if row.note else [])), size=12,
                                 italic=True, color="#6750A4", key=f"status-{it.id}"))
-        return ft.Container(
+        card = ft.Container(
             ft.Row([
                 ft.Container(widgets.picture(self.state.picture(it.key, it.picture), 56, it.title),
-                             on_click=lambda e, item=it: self.open_item(item), key=f"pic-{it.id}"),
+                             key=f"pic-{it.id}"),
                 ft.Column(info, spacing=0, expand=True, tight=True),
                 widgets.icon_button(ft.Icons.MORE_VERT, f"More for {row.title}", f"more-{it.id}", on_click=lambda e, item=it: self.open_item(item)),
             ], spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER),
@@ -99,6 +99,7 @@ class TodayView:
             border=ft.Border.only(left=ft.BorderSide(6, rows.area_color(row.area))),
             shadow=ft.BoxShadow(blur_radius=3, color="#22000000", offset=ft.Offset(0, 1)),
         )
+        return ft.Semantics(content=card, container=True)
 
     # ------------------------------------------------------------ actions
     def go(self, delta: int) -> None:
