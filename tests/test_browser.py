@@ -170,3 +170,20 @@ def test_kid_mode_i_did_it_and_leave_through_the_gate(browser, server):
     page.get_by_role("tab", name="Today").wait_for(timeout=10000)
     shot(page, "after-gate")
     page.close()
+
+
+def test_contact_sheet_renders_every_picture(browser, tmp_path):
+    html = tmp_path / "sheet.html"
+    r = subprocess.run([sys.executable, str(ROOT / "tools" / "contact_sheet.py"), "--out", str(html)],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.goto(html.as_uri())
+    page.wait_for_load_state("load")
+    broken = page.evaluate("[...document.images].filter(i => !i.complete || i.naturalWidth === 0).length")
+    total = page.evaluate("document.images.length")
+    from planner.library import load_library
+    assert total >= len(load_library()) and broken == 0
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "contact-sheet.png"), full_page=True)
+    page.close()
