@@ -71,7 +71,9 @@ class Shell:
             self.show_tab("today" if state.has_plan else "plan")
 
     def _fit(self, width) -> None:
-        self.frame.width = MAX_WIDTH if width and width > MAX_WIDTH else None
+        wide = bool(width and width > MAX_WIDTH)
+        self.frame.width = MAX_WIDTH if wide else None
+        self.frame.expand = not wide
         if self.frame.page:
             self.frame.update()
 
