@@ -5,7 +5,7 @@ import argparse
 import json
 import os
 import sys
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, NoReturn
 
 from planner import services

@@ -106,8 +106,8 @@ class ImportOutcome:
                 f"{self.effective_from.isoformat()}")
 
 
-def read_plan_bytes(path: str | os.PathLike) -> bytes:
-    """Read a plan file, refusing huge or odd files before reading them."""
+def read_limited(path: str | os.PathLike, limit: int, what: str) -> bytes:
+    """Read a user's file, refusing a missing, odd or too large one before reading it."""
     p = Path(path)
     try:
         st = p.stat()
@@ -116,15 +116,20 @@ def read_plan_bytes(path: str | os.PathLike) -> bytes:
     except OSError as exc:
         raise ServiceError(f"{p}: cannot read ({exc.strerror})") from None
     if p.is_dir():
-        raise ServiceError(f"{p}: is a folder, not a plan file")
-    if st.st_size > importer.MAX_PLAN_BYTES:
-        raise ServiceError(f"{p}: file is too large ({st.st_size // 1024} KB, a plan is at most "
-                           f"{importer.MAX_PLAN_BYTES // 1000} KB)")
+        raise ServiceError(f"{p}: is a folder, not a {what}")
+    if st.st_size > limit:
+        size = f"{st.st_size // 1024} KB" if limit < 10 * 2**20 else f"{st.st_size // 2**20} MB"
+        most = f"{limit // 1000} KB" if limit < 10 * 2**20 else f"{limit // 2**20} MB"
+        raise ServiceError(f"{p}: file is too large ({size}, a {what} is at most {most})")
     try:
         with open(p, "rb") as fh:
-            return fh.read(importer.MAX_PLAN_BYTES + 1)
+            return fh.read(limit + 1)
     except OSError as exc:
         raise ServiceError(f"{p}: cannot read ({exc.strerror})") from None
+
+
+def read_plan_bytes(path: str | os.PathLike) -> bytes:
+    return read_limited(path, importer.MAX_PLAN_BYTES, "plan file")
 
 
 def looks_like_csv(name: str, data: bytes) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from planner import services
@@ -216,22 +216,7 @@ class RestoreOutcome:
 
 
 def read_backup_file(path: str | os.PathLike) -> bytes:
-    p = Path(path)
-    try:
-        st = p.stat()
-    except FileNotFoundError:
-        raise ServiceError(f"{p}: no such file") from None
-    except OSError as exc:
-        raise ServiceError(f"{p}: cannot read ({exc.strerror})") from None
-    if p.is_dir():
-        raise ServiceError(f"{p}: is a folder, not a backup file")
-    if st.st_size > archive.MAX_TOTAL:
-        raise ServiceError(f"{p}: not restored: the file is too large ({st.st_size // 2**20} MB)")
-    try:
-        with open(p, "rb") as fh:
-            return fh.read(archive.MAX_TOTAL + 1)
-    except OSError as exc:
-        raise ServiceError(f"{p}: cannot read ({exc.strerror})") from None
+    return services.read_limited(path, archive.MAX_TOTAL, "backup file")
 
 
 def verify_backup(data: bytes) -> archive.Backup:

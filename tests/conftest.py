@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import date
 from pathlib import Path
 
@@ -88,3 +87,19 @@ def folder_snapshot(folder: Path) -> dict[str, bytes]:
     if not folder.exists():
         return {}
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch, capsys):
+    """Run `planner` in-process on a temp data folder with today pinned to 2026-11-27."""
+    from planner.cli import main
+    data = tmp_path / "data"
+    monkeypatch.setenv("PLANNER_TODAY", "2026-11-27")
+    monkeypatch.delenv("PLANNER_DATA_DIR", raising=False)
+
+    def run(*args: str, data_dir=None):
+        code = main(["--data-dir", str(data_dir or data), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+    run.data = data
+    return run

@@ -11,24 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from planner import services_extra
-from planner.cli import main
 from planner.reports import archive
 from planner.storage.store import SCHEMA_VERSION, Store
 from conftest import base_plan, folder_snapshot
-
-
-@pytest.fixture
-def cli(tmp_path, monkeypatch, capsys):
-    data = tmp_path / "data"
-    monkeypatch.setenv("PLANNER_TODAY", "2026-11-27")
-    monkeypatch.delenv("PLANNER_DATA_DIR", raising=False)
-
-    def run(*args: str, data_dir=None):
-        code = main(["--data-dir", str(data_dir or data), *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-    run.data = data
-    return run
 
 
 PLAN = base_plan()

@@ -8,24 +8,10 @@ import pytest
 from icalendar import Calendar
 
 from planner import services
-from planner.cli import main
 from planner.reports.ical import DEFAULT_SLOT_TIMES, build_ics, event_uid, slot_times
 from planner.storage.store import Store
 from conftest import base_plan, folder_snapshot
 
-
-@pytest.fixture
-def cli(tmp_path, monkeypatch, capsys):
-    data = tmp_path / "data"
-    monkeypatch.setenv("PLANNER_TODAY", "2026-11-27")
-    monkeypatch.delenv("PLANNER_DATA_DIR", raising=False)
-
-    def run(*args: str):
-        code = main(["--data-dir", str(data), *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-    run.data = data
-    return run
 
 
 PLAN = base_plan(activities=[

@@ -9,22 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from planner.cli import main
 from conftest import ROOT, base_plan, folder_snapshot
 
-
-@pytest.fixture
-def cli(tmp_path, monkeypatch, capsys):
-    data = tmp_path / "data"
-    monkeypatch.setenv("PLANNER_TODAY", "2026-11-27")
-    monkeypatch.delenv("PLANNER_DATA_DIR", raising=False)
-
-    def run(*args: str):
-        code = main(["--data-dir", str(data), *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-    run.data = data
-    return run
 
 
 def write(tmp_path: Path, name: str, content) -> str:

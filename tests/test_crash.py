@@ -5,7 +5,6 @@ against TinyDB's default JSONStorage must find failures, or the harness proves n
 """
 from __future__ import annotations
 
-import json
 import os
 import random
 import subprocess

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import json
 import re
-import xml.etree.ElementTree as ET
 from collections import Counter
 
 import pytest
 
 from planner.core.model import AGE_BANDS, AREAS, SENSORY_KINDS, SENSORY_SYSTEMS, SETTINGS, SLOTS
-from planner.library import ASSETS_DIR, LIBRARY_DIR, load_library
+from planner.library import LIBRARY_DIR, load_library
 
 REQUIRED = ("tweezers-pickup scissor-cutting obstacle-course jumping-jacks ball-catching wall-pushups "
             "heavy-carry swinging texture-bin multisensory-letters puzzle-building buttoning-practice "

@@ -13,25 +13,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from planner.cli import main
 from planner.core.model import Status
 from planner.core.progress import tally
 from planner.reports.pdf import ENCODING, pdf_text
 from conftest import base_plan, folder_snapshot
 
-
-@pytest.fixture
-def cli(tmp_path, monkeypatch, capsys):
-    data = tmp_path / "data"
-    monkeypatch.setenv("PLANNER_TODAY", "2026-11-27")
-    monkeypatch.delenv("PLANNER_DATA_DIR", raising=False)
-
-    def run(*args: str):
-        code = main(["--data-dir", str(data), *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-    run.data = data
-    return run
 
 
 def fixed_plan(**over) -> dict:
@@ -321,7 +307,7 @@ def test_pdf_renders_with_content(recorded, tmp_path):
 
 def test_pdf_of_a_busy_month_stays_on_two_pages(cli, tmp_path):
     """A month of the demo plan with many long notes and odd characters."""
-    from datetime import datetime, timedelta
+    from datetime import datetime
     from planner import services, services_extra
     from planner.demo import demo_plan
     from planner.storage.store import Store

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing as mp
-import os
-import time
 from datetime import date
 
 import pytest

@@ -143,9 +143,8 @@ def plan_hash(raw: dict) -> str:
 
 # ---------------------------------------------------------------- JSON
 
-def parse_plan_json(data: bytes, library: dict[str, LibraryActivity],
-                    picture_names: set[str] | None = None) -> Plan:
-    """Decode and validate a JSON plan file's bytes."""
+def _plan_text(data: bytes, hint: str = "") -> str:
+    """A plan file's bytes as text: not too large, not empty, UTF-8 (a BOM is fine), no NULs."""
     if len(data) > MAX_PLAN_BYTES:
         raise PlanError("", f"file is too large ({len(data) // 1024} KB, a plan is at most "
                             f"{MAX_PLAN_BYTES // 1000} KB)")
@@ -154,9 +153,16 @@ def parse_plan_json(data: bytes, library: dict[str, LibraryActivity],
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise PlanError("", f"not a text file (byte {exc.start} is not UTF-8)") from None
+        raise PlanError("", f"not a text file (byte {exc.start} is not UTF-8{hint})") from None
     if "\x00" in text:
         raise PlanError("", "not a text file (it contains NUL bytes)")
+    return text
+
+
+def parse_plan_json(data: bytes, library: dict[str, LibraryActivity],
+                    picture_names: set[str] | None = None) -> Plan:
+    """Decode and validate a JSON plan file's bytes."""
+    text = _plan_text(data)
     try:
         raw = json.loads(text)
     except RecursionError:
@@ -408,18 +414,7 @@ _LIST_COLUMNS = {"days", "when"}
 def parse_plan_csv(data: bytes, options: CsvOptions, library: dict[str, LibraryActivity],
                    picture_names: set[str] | None = None) -> Plan:
     """A spreadsheet: one row per activity; plan-level fields come from `options`."""
-    if len(data) > MAX_PLAN_BYTES:
-        raise PlanError("", f"file is too large ({len(data) // 1024} KB, a plan is at most "
-                            f"{MAX_PLAN_BYTES // 1000} KB)")
-    if not data.strip():
-        raise PlanError("", "file is empty")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise PlanError("", f"not a text file (byte {exc.start} is not UTF-8; save the sheet as "
-                            "CSV UTF-8)") from None
-    if "\x00" in text:
-        raise PlanError("", "not a text file (it contains NUL bytes)")
+    text = _plan_text(data, "; save the sheet as CSV UTF-8")
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

@@ -11,7 +11,6 @@ import unicodedata
 from datetime import datetime, time, timezone
 
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 
 from planner.core.model import RATING_LABELS, RATINGS, SKIP_REASON_LABELS, SKIP_REASONS, Status
 from planner.core.progress import Tally, WeekPoint
