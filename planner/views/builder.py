@@ -26,8 +26,15 @@ ANY = "any"
 
 
 def _section(title: str, *controls: ft.Control, key: str | None = None) -> ft.Control:
-    return ft.Container(ft.Column([ft.Text(title, size=16, weight=ft.FontWeight.W_600), *controls], spacing=8),
+    return ft.Container(ft.Column([ft.Text(title, size=16, weight=ft.FontWeight.W_600), *controls], spacing=8,
+                                  horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
                         padding=12, border_radius=ft.BorderRadius.all(16), bgcolor="#F6F8F7", key=key)
+
+
+def _icon_button(icon: str, label: str, key: str, on_click) -> ft.Control:
+    """An icon button with its own screen-reader node (not merged with the text beside it)."""
+    return ft.Semantics(content=ft.IconButton(icon, key=key, on_click=on_click), label=label, button=True,
+                        container=True)
 
 
 def _chip(label: str, selected: bool, key: str, tooltip: str, on: Callable[[bool], None]) -> ft.Chip:
@@ -48,6 +55,7 @@ class BuilderView:
         self.age: int | None = drafts.child_age(draft, self.state.today)
         self.goal_text = ""
         self.goal_area: str | None = None
+        self.open_keys: set[str] = set()      # activities shown with all their fields
         self.check = drafts.check(draft, self.library, self.pictures, self.known)
 
     # ------------------------------------------------------------ building
@@ -55,7 +63,7 @@ class BuilderView:
         d = self.draft
         title = "Edit this plan" if d.editing else "Build a plan"
         out: list[ft.Control] = [ft.Row([
-            widgets.icon_button(ft.Icons.ARROW_BACK, "Close the builder", "draft-cancel",
+            _icon_button(ft.Icons.ARROW_BACK, "Close the builder", "draft-cancel",
                                 on_click=lambda e: self.view.close_builder()),
             ft.Text(title, size=20, weight=ft.FontWeight.BOLD, expand=True, key="draft-title"),
         ], key="draft-head")]
@@ -83,11 +91,11 @@ class BuilderView:
             ft.TextField(label="Child's name", value=d.child, max_length=60, key="draft-child",
                          on_change=setter("child")),
             ft.Row([
-                ft.TextField(label="Start (YYYY-MM-DD)", value=d.start, width=170, key="draft-start",
+                ft.TextField(label="Start (YYYY-MM-DD)", value=d.start, width=155, key="draft-start",
                              on_change=setter("start")),
-                ft.TextField(label="End (optional)", value=d.end, width=170, key="draft-end", hint_text="YYYY-MM-DD",
+                ft.TextField(label="End (optional)", value=d.end, width=155, key="draft-end", hint_text="YYYY-MM-DD",
                              on_change=setter("end")),
-            ], wrap=True),
+            ], wrap=True, spacing=8, run_spacing=8),
             ft.Row([
                 ft.TextField(label="Weekday minutes", value=d.weekday_minutes, width=150, key="draft-weekday",
                              keyboard_type=ft.KeyboardType.NUMBER, on_change=setter("weekday_minutes")),
@@ -108,7 +116,7 @@ class BuilderView:
                 ft.Column([ft.Text(g.text, size=14),
                            ft.Text(rows.area_label(g.area) if g.area else "No area", size=12, color="#49454F")],
                           spacing=0, expand=True, tight=True),
-                widgets.icon_button(ft.Icons.DELETE_OUTLINE, f"Remove goal: {g.text}", f"draft-goal-{g.id}-remove",
+                _icon_button(ft.Icons.DELETE_OUTLINE, f"Remove goal: {g.text}", f"draft-goal-{g.id}-remove",
                                     on_click=lambda e, gid=g.id: self._remove_goal(gid)),
             ], spacing=8, key=f"draft-goal-{g.id}"))
         if not d.goals:
@@ -149,43 +157,74 @@ class BuilderView:
         def text_setter(attr: str) -> Callable:
             def on(e) -> None:
                 setattr(a, attr, e.control.value or "")
-                self.revalidate()
+                self.revalidate(*(["activities"] if attr != "notes" else []))     # the summary line follows
             return on
 
         def on_count(e) -> None:
-            slots = list(a.slots)
             drafts.set_count(a, e.control.value or "")
-            self.revalidate(*(["activities"] if a.slots != slots else []))
+            self.revalidate("activities")
 
-        count = ft.TextField(label=drafts.FREQ_KINDS[a.kind] if a.kind != "days" else "", value=a.count, width=140,
-                             key=f"draft-{k}-count", keyboard_type=ft.KeyboardType.NUMBER, on_change=on_count,
-                             visible=a.kind != "days")
-        freq = ft.Dropdown(label="How often", value=a.kind, width=180, key=f"draft-{k}-freq",
+        is_open = k in self.open_keys
+        head = ft.Row([
+            widgets.picture(drafts.activity_picture(a, self.library), 44, title, radius=8),
+            ft.Column([ft.Text(title, size=15, weight=ft.FontWeight.W_600),
+                       ft.Text(drafts.draft_line(a, d), size=13, color="#49454F", key=f"draft-{k}-summary")],
+                      spacing=0, expand=True, tight=True),
+            _icon_button(ft.Icons.EXPAND_LESS if is_open else ft.Icons.EDIT_OUTLINED,
+                                f"Close {title}" if is_open else f"Change {title}", f"draft-{k}-open",
+                                on_click=lambda e: self._open(k, not is_open)),
+            _icon_button(ft.Icons.DELETE_OUTLINE, f"Remove {title}", f"draft-{k}-remove",
+                                on_click=lambda e: self._remove(k)),
+        ], spacing=4, vertical_alignment=ft.CrossAxisAlignment.CENTER)
+        parts: list[ft.Control] = [head]
+        if self.check.activity == k:
+            parts.append(ft.Text(self.check.error, color=ERROR_COLOR, size=13, key=f"draft-{k}-error"))
+        if is_open:
+            parts.extend(self._activity_fields(a, title))
+        return ft.Container(
+            ft.Column(parts, spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH), key=f"draft-{k}",
+            padding=ft.Padding.only(left=8, right=4, top=6, bottom=8 if is_open else 6), bgcolor="#FFFFFF",
+            border_radius=ft.BorderRadius.all(14),
+            border=ft.Border.only(left=ft.BorderSide(6, rows.area_color(self._area_of(a)))))
+
+    def _activity_fields(self, a: DraftActivity, title: str) -> list[ft.Control]:
+        d = self.draft
+        k = a.key
+
+        def text_setter(attr: str) -> Callable:
+            def on(e) -> None:
+                setattr(a, attr, e.control.value or "")
+                self.revalidate(*(["activities"] if attr != "notes" else []))     # the summary line follows
+            return on
+
+        def on_count(e) -> None:
+            drafts.set_count(a, e.control.value or "")
+            self.revalidate("activities")
+
+        freq = ft.Dropdown(label="How often", value=a.kind, width=185, key=f"draft-{k}-freq",
                            options=[ft.DropdownOption(key=v, text=t) for v, t in drafts.FREQ_KINDS.items()],
                            on_select=lambda e: self._kind(a, e.control.value))
-        parts: list[ft.Control] = [
-            ft.Row([
-                widgets.picture(drafts.activity_picture(a, self.library), 44, title, radius=8),
-                ft.Text(title, size=15, weight=ft.FontWeight.W_600, expand=True),
-                widgets.icon_button(ft.Icons.DELETE_OUTLINE, f"Remove {title}", f"draft-{k}-remove",
-                                    on_click=lambda e: self._remove(k)),
-            ], spacing=8),
-            ft.Row([freq, count], wrap=True, spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER),
-        ]
+        top: list[ft.Control] = [freq]
+        if a.kind != "days":
+            top.append(ft.TextField(label=drafts.FREQ_KINDS[a.kind], value=a.count, width=115,
+                                    key=f"draft-{k}-count", keyboard_type=ft.KeyboardType.NUMBER,
+                                    on_change=on_count))
+        parts: list[ft.Control] = [ft.Row(top, wrap=True, spacing=8, run_spacing=8,
+                                          vertical_alignment=ft.CrossAxisAlignment.CENTER)]
         if a.kind == "days":
-            parts.append(ft.Row([_chip(x.capitalize(), x in a.days, f"draft-{k}-day-{x}", f"{title} on {x.capitalize()}",
-                                       lambda on, x=x: self._day(a, x, on)) for x in WEEKDAYS],
-                                wrap=True, spacing=4))
+            parts.append(ft.Row([_chip(x.capitalize(), x in a.days, f"draft-{k}-day-{x}",
+                                       f"{title} on {x.capitalize()}", lambda on, x=x: self._day(a, x, on))
+                                 for x in WEEKDAYS], wrap=True, spacing=4))
         parts.append(ft.Row([
             ft.TextField(label="Minutes", value=a.minutes, width=110, key=f"draft-{k}-minutes",
                          keyboard_type=ft.KeyboardType.NUMBER, on_change=text_setter("minutes")),
-            ft.TextField(label="Reps (optional)", value=a.reps, width=140, key=f"draft-{k}-reps",
+            ft.TextField(label="Reps", value=a.reps, width=110, key=f"draft-{k}-reps", hint_text="optional",
                          keyboard_type=ft.KeyboardType.NUMBER, on_change=text_setter("reps")),
-        ], wrap=True, spacing=8))
-        chips = {s: _chip(rows.slot_label(s), s in a.slots, f"draft-{k}-slot-{s}", f"{title}: {rows.slot_label(s)}",
-                          lambda on, s=s: self._slot(a, s, on)) for s in SLOTS}
+        ], wrap=True, spacing=8, run_spacing=8))
         parts.append(ft.Text("When in the day", size=13))
-        parts.append(ft.Row(list(chips.values()), wrap=True, spacing=4))
+        parts.append(ft.Row([_chip(rows.slot_label(s), s in a.slots, f"draft-{k}-slot-{s}",
+                                   f"{title}: {rows.slot_label(s)}", lambda on, s=s: self._slot(a, s, on))
+                             for s in SLOTS], wrap=True, spacing=4))
         parts.append(ft.Row([ft.Dropdown(
             label="Goal", value=a.goal or ANY, key=f"draft-{k}-goal", expand=True,
             options=[ft.DropdownOption(key=ANY, text="No goal")]
@@ -194,10 +233,7 @@ class BuilderView:
         parts.append(ft.TextField(label="Notes for the family (optional)", value=a.notes, multiline=True,
                                   min_lines=1, max_lines=4, max_length=500, key=f"draft-{k}-notes",
                                   on_change=text_setter("notes")))
-        return ft.Container(
-            ft.Column(parts, spacing=8), key=f"draft-{k}", padding=10, bgcolor="#FFFFFF",
-            border_radius=ft.BorderRadius.all(14),
-            border=ft.Border.only(left=ft.BorderSide(6, rows.area_color(self._area_of(a)))))
+        return parts
 
     def _area_of(self, a: DraftActivity) -> str | None:
         if a.custom:
@@ -218,8 +254,11 @@ class BuilderView:
                                         border_radius=ft.BorderRadius.all(4), color=ERROR_COLOR if over else None,
                                         semantics_label=c.load_text))
         if c.error:
-            parts.append(ft.Row([ft.Icon(ft.Icons.ERROR_OUTLINE, color=ERROR_COLOR),
-                                 ft.Text(c.error, color=ERROR_COLOR, size=14, expand=True, key="draft-error")],
+            empty = not self.draft.activities          # just started: a hint, not a mistake
+            parts.append(ft.Row([ft.Icon(ft.Icons.INFO_OUTLINE if empty else ft.Icons.ERROR_OUTLINE,
+                                         color=widgets.SEED if empty else ERROR_COLOR),
+                                 ft.Text(c.error, color=None if empty else ERROR_COLOR, size=14, expand=True,
+                                         key="draft-error")],
                                 spacing=8, vertical_alignment=ft.CrossAxisAlignment.START))
         elif not c.warnings:
             parts.append(ft.Text("The plan is complete.", size=14, key="draft-ok"))
@@ -234,7 +273,8 @@ class BuilderView:
                               disabled=not c.ok, on_click=self.export),
         ], wrap=True, spacing=8))
         return ft.Container(ft.Column(parts, spacing=8), key="draft-status", padding=12,
-                            border_radius=ft.BorderRadius.all(16), bgcolor="#FDECEA" if c.error else "#E8F3EF")
+                            border_radius=ft.BorderRadius.all(16),
+                            bgcolor="#FDECEA" if c.error and self.draft.activities else "#E8F3EF")
 
     def _library(self) -> ft.Control:
         return _section(
@@ -264,9 +304,10 @@ class BuilderView:
                            ft.Text(f"{lib.age_min}-{lib.age_max} years · {drafts.activity_dose(lib)}", size=12,
                                    color="#49454F")],
                           spacing=2, expand=True, tight=True),
-                ft.OutlinedButton("Added" if added else "Add", key=f"lib-add-{lib.id}", height=widgets.TOUCH,
-                                  tooltip=f"Add {lib.title} to the plan", disabled=added,
-                                  on_click=lambda e, lib=lib: self._add(lib)),
+                ft.Semantics(content=ft.OutlinedButton("Added" if added else "Add", key=f"lib-add-{lib.id}",
+                                                       height=widgets.TOUCH, disabled=added,
+                                                       on_click=lambda e, lib=lib: self._add(lib)),
+                             label=f"{'Added' if added else 'Add'} {lib.title}", button=True, container=True),
             ], spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER),
                 key=f"lib-{lib.id}", padding=ft.Padding.symmetric(vertical=4)))
         if not found:
@@ -282,7 +323,11 @@ class BuilderView:
 
     def revalidate(self, *parts: str) -> None:
         """Check the draft and rebuild only the status and the named parts ("activities", "library")."""
+        before = self.check
         self.check = drafts.check(self.draft, self.library, self.pictures, self.known)
+        if (before.activity, before.error) != (self.check.activity, self.check.error) and \
+                (before.activity or self.check.activity) and "activities" not in parts:
+            parts = parts + ("activities",)           # an activity's own error line comes or goes
         lv = self.view.control
         if self.view.mode != "builder" or not lv.page:
             return
@@ -316,6 +361,7 @@ class BuilderView:
     def _add(self, lib) -> None:
         if drafts.add_library_activity(self.draft, lib) is None:
             return
+        self.open_keys.add(lib.id)
         widgets.snack(self.shell.page, f"Added {lib.title}")
         self.revalidate("activities", "library")
 
@@ -323,22 +369,25 @@ class BuilderView:
         drafts.remove_activity(self.draft, key)
         self.revalidate("activities", "library")
 
+    def _open(self, key: str, on: bool) -> None:
+        (self.open_keys.add if on else self.open_keys.discard)(key)
+        self.revalidate("activities")
+
     def _kind(self, a: DraftActivity, kind: str | None) -> None:
         drafts.set_kind(self.draft, a, kind or "week")
         self.revalidate("activities")
 
     def _day(self, a: DraftActivity, day: str, on: bool) -> None:
         drafts.toggle_day(a, day, on)
-        self.revalidate()
+        self.revalidate("activities")
 
     def _slot(self, a: DraftActivity, slot: str, on: bool) -> None:
-        count = a.count
         drafts.toggle_slot(a, slot, on)
-        self.revalidate(*(["activities"] if a.count != count else []))
+        self.revalidate("activities")
 
     def _goal(self, a: DraftActivity, gid: str | None) -> None:
         a.goal = None if gid in (None, ANY) else gid
-        self.revalidate()
+        self.revalidate("activities")
 
     def _filter(self, area: str | None = None, age: str | None = None) -> None:
         if area is not None:

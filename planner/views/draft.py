@@ -310,6 +310,7 @@ class Check:
     error: str                    # plain words; "" when the plan is valid
     load: scheduler.Load | None
     warnings: tuple[str, ...] = ()
+    activity: str | None = None   # the draft activity the error is about, if any
 
     @property
     def ok(self) -> bool:
@@ -328,7 +329,9 @@ def check(d: Draft, library: Mapping[str, LibraryActivity], pictures: set[str] |
     try:
         plan = importer.plan_from_dict(doc, dict(library), pictures)
     except PlanError as exc:
-        return Check(doc, None, plain_error(exc, d, library), None)
+        m = re.match(r"activities\[(\d+)\]", exc.where or "")
+        key = d.activities[int(m.group(1))].key if m and int(m.group(1)) < len(d.activities) else None
+        return Check(doc, None, plain_error(exc, d, library), None, activity=key)
     return Check(doc, plan, "", scheduler.plan_load(plan), tuple(scheduler.plan_warnings(plan)))
 
 
@@ -381,6 +384,23 @@ def activity_title(a: DraftActivity, library: Mapping[str, LibraryActivity]) -> 
     return lib.title if lib else a.key
 
 
+def draft_line(a: DraftActivity, d: Draft | None = None) -> str:
+    """"3x a week · 5 min · Afternoon" for a draft activity, as typed."""
+    from planner.views.rows import slot_label
+    if a.kind == "days":
+        often = ", ".join(x.capitalize() for x in WEEKDAYS if x in a.days) or "no day chosen"
+    elif a.kind == "day":
+        often = "daily" if a.count == "1" else f"{a.count or '?'}x a day"
+    else:
+        often = f"{a.count or '?'}x a week"
+    dose = f"{a.reps} reps" if a.reps.strip() else f"{a.minutes or '?'} min"
+    parts = [often, dose, ", ".join(slot_label(s) for s in SLOTS if s in a.slots)]
+    goal = next((g for g in d.goals if g.id == a.goal), None) if d and a.goal else None
+    if goal:
+        parts.append(f"Goal: {goal.text if len(goal.text) <= 30 else goal.text[:28] + '…'}")
+    return " · ".join(p for p in parts if p)
+
+
 def activity_picture(a: DraftActivity, library: Mapping[str, LibraryActivity]) -> str:
     if a.custom:
         pic = a.custom.get("picture")
@@ -393,6 +413,10 @@ def activity_picture(a: DraftActivity, library: Mapping[str, LibraryActivity]) -
 
 def load_text(load: scheduler.Load) -> str:
     return f"{load.week_minutes} of {load.week_budget} minutes a week"
+
+
+def count_text(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def dates_text(plan: Plan) -> str:

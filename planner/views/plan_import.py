@@ -185,8 +185,9 @@ class ImportFlow:
     # ------------------------------------------------------------ showing
     def controls(self) -> list[ft.Control]:
         head = ft.Row([
-            widgets.icon_button(ft.Icons.ARROW_BACK, "Back to the plan", "plan-import-back",
-                                on_click=lambda e: self.cancel()),
+            ft.Semantics(content=ft.IconButton(ft.Icons.ARROW_BACK, key="plan-import-back",
+                                               on_click=lambda e: self.cancel()),
+                         label="Back to the plan", button=True, container=True),
             ft.Text("Check the plan", size=20, weight=ft.FontWeight.BOLD, expand=True),
         ], key="import-head")
         if self.stage == "csv":
@@ -207,9 +208,9 @@ class ImportFlow:
             ft.TextField(label="Child's name", value=v["child"], max_length=60, key="csv-child",
                          on_change=setter("child")),
             ft.Row([
-                ft.TextField(label="Start (YYYY-MM-DD)", value=v["start"], width=170, key="csv-start",
+                ft.TextField(label="Start (YYYY-MM-DD)", value=v["start"], width=155, key="csv-start",
                              on_change=setter("start")),
-                ft.TextField(label="End (optional)", value=v["end"], width=170, key="csv-end",
+                ft.TextField(label="End (optional)", value=v["end"], width=155, key="csv-end",
                              hint_text="YYYY-MM-DD", on_change=setter("end")),
             ], wrap=True),
             ft.Row([
@@ -231,7 +232,8 @@ class ImportFlow:
                             height=widgets.TOUCH, on_click=lambda e: self.csv_preview()),
             ft.OutlinedButton("Cancel", key="plan-cancel", height=widgets.TOUCH, on_click=lambda e: self.cancel()),
         ], wrap=True, spacing=8))
-        return ft.Container(ft.Column(parts, spacing=10), key="csv-form", padding=12,
+        return ft.Container(ft.Column(parts, spacing=10, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
+                            key="csv-form", padding=12,
                             border_radius=ft.BorderRadius.all(16), bgcolor="#F6F8F7")
 
     def _preview_box(self) -> ft.Control:
@@ -275,7 +277,8 @@ class ImportFlow:
                                    ft.Text(drafts._sentence(w), size=14, expand=True)], spacing=8)
                            for w in outcome.warnings], spacing=6),
                 key="plan-warnings", padding=12, bgcolor="#FFF4E5", border_radius=ft.BorderRadius.all(12)))
-        parts.append(ft.Text(f"{len(plan.goals)} goals · {len(plan.activities)} activities", size=14,
+        parts.append(ft.Text(f"{drafts.count_text(len(plan.goals), 'goal')} · "
+                             f"{drafts.count_text(len(plan.activities), 'activity', 'activities')}", size=14,
                              key="preview-counts"))
         parts.extend(plan_body(plan, lambda key, default: default, "preview"))
         parts.append(ft.Row([
