@@ -187,3 +187,33 @@ def test_contact_sheet_renders_every_picture(browser, tmp_path):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "contact-sheet.png"), full_page=True)
     page.close()
+
+
+CSV = ("activity;title;area;goal;times_per_week;days;times_per_day;minutes;reps;sets;when;notes\r\n"
+       "puzzle-building;;;Finishes a 12-piece puzzle;3;;;10;;;afternoon;Start with 6 pieces\r\n"
+       ";Feed the fish;self-care;;;mon/wed/fri;;2;;;morning;\r\n")
+
+
+def test_import_a_csv_through_the_file_picker(browser, server, tmp_path):
+    url, data = server
+    sheet = tmp_path / "winter-plan.csv"
+    sheet.write_bytes(b"\xef\xbb\xbf" + CSV.encode())
+    page = open_page(browser, url)
+    page.get_by_role("tab", name="Plan").click()
+    page.get_by_role("button", name="Import plan file").wait_for(timeout=10000)
+    with page.expect_file_chooser(timeout=15000) as chooser:
+        page.get_by_role("button", name="Import plan file").click()
+    chooser.value.set_files(str(sheet))
+    page.get_by_role("button", name="Preview").wait_for(timeout=15000)
+    shot(page, "import-csv-form")
+    page.get_by_role("button", name="Preview").click()
+    page.get_by_role("button", name="Apply plan").wait_for(timeout=15000)
+    shot(page, "import-preview")
+    page.get_by_role("button", name="Apply plan").click()
+    page.wait_for_timeout(1500)
+
+    def has_puzzle() -> bool:
+        doc = json.loads(cli(data, "schedule", "--from", "2026-11-27", "--days", "14", "--json").stdout)
+        return any(it["activity"] == "puzzle-building" for d in doc["days"] for it in d["items"])
+    assert wait_for(has_puzzle)
+    page.close()
