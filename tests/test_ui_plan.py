@@ -289,6 +289,73 @@ def test_preview_shows_warnings_for_a_plan_over_budget(tmp_path):
     run(go())
 
 
+def _double_sent(app: App, since: int) -> list[str]:
+    """List edits sent for a list inside a control the same update replaces whole (the browser applies
+    both: rows twice, or an index error when the new list is shorter)."""
+    from flet.messaging.protocol import MessageAction
+    problems = []
+    for action, body in app.conn.sent[since:]:
+        patch = getattr(body, "patch", None)
+        if action != MessageAction.PATCH_CONTROL or not patch:
+            continue
+        tree, ops = patch[0], patch[1:]
+
+        def find(node, wanted):
+            nid, children = node[0], (node[1] if len(node) > 1 else {})
+            if nid == wanted:
+                return children
+            for child in children.values():
+                got = find(child, wanted)
+                if got is not None:
+                    return got
+            return None
+
+        def ids(node):
+            out = {node[0]}
+            for child in (node[1] if len(node) > 1 else {}).values():
+                out |= ids(child)
+            return out
+
+        for op in ops:
+            if len(op) == 4 and isinstance(op[2], str):          # [replace, node, property, value]
+                below = (find(tree, op[1]) or {}).get(op[2])
+                inner = ids(below) if below else set()
+                # list edits (insert/remove at an index) are not idempotent; a second replace is
+                clash = [o for o in ops if o is not op and o[1] in inner and len(o) > 2 and isinstance(o[2], int)]
+                if clash:
+                    problems.append(f"{op[2]} of node {op[1]} replaced and edited in one update")
+    return problems
+
+
+def test_apply_then_tabs_send_each_screen_once(tmp_path):
+    folder = demo_folder(tmp_path)
+    doc = base_plan()            # a second child with fewer items today than Sam
+
+    async def go():
+        app = await open_app(folder)
+        await go_plan(app)
+        await pick(app, "maya.json", json.dumps(doc).encode())
+        since = len(app.conn.sent)
+        await app.click("plan-apply")                        # the Plan tab hands over to Today
+        assert app.has_key("today-view")
+        assert _double_sent(app, since) == []
+        nav = app.by_key("nav")
+        since = len(app.conn.sent)
+        app.session.apply_patch(nav._i, {"selected_index": 3})
+        await app.fire(nav, "change")                        # back to Plan, rebuilt while away
+        await app.click("plan-build")
+        assert _double_sent(app, since) == []
+        app.session.apply_patch(nav._i, {"selected_index": 1})
+        await app.fire(nav, "change")
+        since = len(app.conn.sent)
+        app.session.apply_patch(nav._i, {"selected_index": 3})
+        await app.fire(nav, "change")
+        assert app.has_key("draft-child")
+        assert _double_sent(app, since) == []
+
+    run(go())
+
+
 # ------------------------------------------------------------------ builder
 
 async def build_three(app: App) -> None:
@@ -526,8 +593,8 @@ def test_plan_buttons_are_touch_sized_and_labelled(tmp_path):
         for key in ("plan-use", "plan-export", "draft-goal-add", "lib-add-memory-game"):
             assert app.by_key(key).height >= 48
         labels = set(app.texts())
-        assert {"Close the builder", "Remove Wall push-ups", "Change Wall push-ups", "Remove goal: Picks up small objects with thumb "
-                "and index finger"} <= labels
+        assert {"Close the builder", "Remove Wall push-ups", "Change Wall push-ups",
+                "Remove goal: Picks up small objects with thumb and index finger"} <= labels
         for key in ("draft-cancel", "draft-wall-pushups-remove", "draft-goal-pincer-remove"):
             assert app.has_key(key)
 
@@ -598,7 +665,8 @@ def test_frequency_helpers():
     a = drafts.add_library_activity(d, LIB["heavy-carry"])
     drafts.set_kind(d, a, "days")
     assert a.kind == "days" and a.days == ["mon", "wed", "fri"]
-    assert drafts.activity_entry(a)["days"] == ["mon", "wed", "fri"] and "times_per_week" not in drafts.activity_entry(a)
+    entry = drafts.activity_entry(a)
+    assert entry["days"] == ["mon", "wed", "fri"] and "times_per_week" not in entry
     drafts.set_kind(d, a, "day")
     assert a.kind == "day" and a.count == str(len(a.slots))
     drafts.set_count(a, "3")
@@ -643,9 +711,11 @@ def test_remove_goal_unlinks_activities():
     (lambda d: setattr(d, "child", ""), "Child's name: must not be empty"),
     (lambda d: setattr(d, "start", "30/11/2026"), "Start date: must be a date written YYYY-MM-DD (got '30/11/2026')"),
     (lambda d: setattr(d, "end", "2026-11-01"), "End date: is before start (2026-11-01 < 2026-11-30)"),
-    (lambda d: setattr(d, "weekday_minutes", "lots"), "Weekday minutes: must be a whole number from 1 to 240 (got 'lots')"),
+    (lambda d: setattr(d, "weekday_minutes", "lots"),
+     "Weekday minutes: must be a whole number from 1 to 240 (got 'lots')"),
     (lambda d: setattr(d, "weekend_minutes", ""), "Weekend minutes: is empty; give a whole number from 1 to 240"),
-    (lambda d: setattr(d.activities[0], "count", "0"), "Heavy work carrying, times a week: must be from 1 to 7 (got 0)"),
+    (lambda d: setattr(d.activities[0], "count", "0"),
+     "Heavy work carrying, times a week: must be from 1 to 7 (got 0)"),
     (lambda d: (setattr(d.activities[0], "kind", "days"), setattr(d.activities[0], "days", [])),
      "Heavy work carrying, days: needs at least one"),
     (lambda d: (setattr(d.activities[0], "kind", "days"), setattr(d.activities[0], "days", ["sun"]),
@@ -654,7 +724,8 @@ def test_remove_goal_unlinks_activities():
     (lambda d: (setattr(d.activities[0], "kind", "day"), setattr(d.activities[0], "count", "2"),
                 setattr(d.activities[0], "slots", ["morning"])),
      "Heavy work carrying, slots: lists 1 slot(s) but times_per_day is 2; list exactly 2 different slots"),
-    (lambda d: setattr(d.activities[0], "reps", "x"), "Heavy work carrying, reps: must be a whole number from 1 to 200 (got 'x')"),
+    (lambda d: setattr(d.activities[0], "reps", "x"),
+     "Heavy work carrying, reps: must be a whole number from 1 to 200 (got 'x')"),
     (lambda d: d.activities.clear(), "Add at least one activity from the library below."),
 ])
 def test_check_explains_problems_in_plain_words(change, message):

@@ -37,6 +37,11 @@ def _icon_button(icon: str, label: str, key: str, on_click) -> ft.Control:
                         container=True)
 
 
+def _dropdown(**kw) -> ft.Control:
+    """A dropdown in its own screen-reader node (else its "button, collapsed" swallows the whole section)."""
+    return ft.Semantics(content=ft.Dropdown(**kw), container=True, expand=kw.get("expand"))
+
+
 def _chip(label: str, selected: bool, key: str, tooltip: str, on: Callable[[bool], None]) -> ft.Chip:
     return ft.Chip(label=label, selected=selected, key=key, tooltip=tooltip,
                    on_select=lambda e: on(bool(e.control.selected)))
@@ -132,7 +137,7 @@ class BuilderView:
         lines.append(ft.TextField(label="New goal (what the child will do)", value=self.goal_text, max_length=200,
                                   key="draft-goal-text", on_change=on_text, on_submit=lambda e: self._add_goal()))
         lines.append(ft.Row([
-            ft.Dropdown(label="Area", value=self.goal_area or ANY, width=200, key="draft-goal-area",
+            _dropdown(label="Area", value=self.goal_area or ANY, width=200, key="draft-goal-area",
                         options=[ft.DropdownOption(key=ANY, text="No area")]
                         + [ft.DropdownOption(key=a, text=rows.area_label(a)) for a in AREAS],
                         on_select=on_area),
@@ -201,7 +206,7 @@ class BuilderView:
             drafts.set_count(a, e.control.value or "")
             self.revalidate("activities")
 
-        freq = ft.Dropdown(label="How often", value=a.kind, width=185, key=f"draft-{k}-freq",
+        freq = _dropdown(label="How often", value=a.kind, width=185, key=f"draft-{k}-freq",
                            options=[ft.DropdownOption(key=v, text=t) for v, t in drafts.FREQ_KINDS.items()],
                            on_select=lambda e: self._kind(a, e.control.value))
         top: list[ft.Control] = [freq]
@@ -225,7 +230,7 @@ class BuilderView:
         parts.append(ft.Row([_chip(rows.slot_label(s), s in a.slots, f"draft-{k}-slot-{s}",
                                    f"{title}: {rows.slot_label(s)}", lambda on, s=s: self._slot(a, s, on))
                              for s in SLOTS], wrap=True, spacing=4))
-        parts.append(ft.Row([ft.Dropdown(
+        parts.append(ft.Row([_dropdown(
             label="Goal", value=a.goal or ANY, key=f"draft-{k}-goal", expand=True,
             options=[ft.DropdownOption(key=ANY, text="No goal")]
             + [ft.DropdownOption(key=g.id, text=g.text if len(g.text) <= 40 else g.text[:38] + "…") for g in d.goals],
@@ -280,11 +285,11 @@ class BuilderView:
         return _section(
             "Add from the library",
             ft.Row([
-                ft.Dropdown(label="Area", value=self.area or ANY, width=200, key="lib-area",
+                _dropdown(label="Area", value=self.area or ANY, width=200, key="lib-area",
                             options=[ft.DropdownOption(key=ANY, text="All areas")]
                             + [ft.DropdownOption(key=a, text=rows.area_label(a)) for a in AREAS],
                             on_select=lambda e: self._filter(area=e.control.value)),
-                ft.Dropdown(label="Age", value=ANY if self.age is None else str(self.age), width=130, key="lib-age",
+                _dropdown(label="Age", value=ANY if self.age is None else str(self.age), width=130, key="lib-age",
                             options=[ft.DropdownOption(key=ANY, text="Any age")]
                             + [ft.DropdownOption(key=str(n), text=f"{n} years" if n != 1 else "1 year")
                                for n in drafts.AGES],
@@ -328,7 +333,7 @@ class BuilderView:
         if (before.activity, before.error) != (self.check.activity, self.check.error) and \
                 (before.activity or self.check.activity) and "activities" not in parts:
             parts = parts + ("activities",)           # an activity's own error line comes or goes
-        lv = self.view.control
+        lv = self.view.list
         if self.view.mode != "builder" or not lv.page:
             return
         makers = {"draft-status": self._status, "draft-activities": self._activities,

@@ -19,8 +19,10 @@ class PlanView:
     def __init__(self, shell: "Shell"):
         self.shell = shell
         self.state = shell.state
-        self.control = ft.ListView(expand=True, spacing=8, padding=ft.Padding.symmetric(horizontal=12, vertical=8),
-                                   key="plan-view")
+        # A fresh list on every refresh, inside a stable box: the screen may be rebuilt while it is off
+        # screen, and a new list always reaches the browser whole (never as edits to one it replaced).
+        self.list = self._new_list([])
+        self.control = ft.Container(self.list, expand=True, key="plan-view")
         self.mode = "view"                  # "view", "import" (CSV fields or preview) or "builder"
         self.importer = ImportFlow(self)
         self.builder: BuilderView | None = None
@@ -32,23 +34,29 @@ class PlanView:
         if self.control.page:
             self.control.update()
 
+    @staticmethod
+    def _new_list(controls: list[ft.Control]) -> ft.ListView:
+        return ft.ListView(controls, expand=True, spacing=8, padding=ft.Padding.symmetric(horizontal=12, vertical=8))
+
     def refresh(self) -> None:
-        # Every top-level control has a key: a rebuilt screen is matched to the one shown.
+        self.list = self._new_list(self._controls())
+        self.control.content = self.list
+
+    def _controls(self) -> list[ft.Control]:
+        # Every top-level control has a key, so the builder can swap one part at a time.
         if self.mode == "import" and self.importer.stage:
-            self.control.controls = self.importer.controls()
-            return
+            return self.importer.controls()
         if self.mode == "builder" and self.builder is not None:
-            self.control.controls = self.builder.controls()
-            return
+            return self.builder.controls()
         self.mode = "view"
-        c = self.control.controls = []
+        c: list[ft.Control] = []
         c.append(self._actions())
         st = self.state
         if not st.has_plan:
             c.append(widgets.message_card("No plan yet. Import the plan file from your therapist, "
                                           "or build one from the activity library.", key="no-plan",
                                           icon=ft.Icons.ASSIGNMENT_OUTLINED))
-            return
+            return c
         plan = st.plan
         load = scheduler.plan_load(plan)
         lines = [ft.Text(f"{plan.child}'s plan", size=20, weight=ft.FontWeight.BOLD, key="plan-title"),
@@ -62,6 +70,7 @@ class PlanView:
         c.append(ft.Container(ft.Column(lines, spacing=4), padding=12, bgcolor="#F1F7F5",
                               border_radius=ft.BorderRadius.all(16), key="plan-header"))
         c.extend(plan_body(plan, st.picture, "plan"))
+        return c
 
     def _actions(self) -> ft.Control:
         buttons: list[ft.Control] = [

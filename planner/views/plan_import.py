@@ -180,6 +180,16 @@ class ImportFlow:
         self.view.mode = "view"
         self.shell.refresh_all()
         widgets.snack(self.shell.page, "Plan imported")
+        self._show_today()
+
+    def _show_today(self) -> None:
+        # Put Today back on screen as it was last sent, then rebuild it: a list rebuilt while off
+        # screen and re-attached in the same update reaches the browser twice (whole, then as edits),
+        # which breaks the page when the new day has fewer rows.
+        today = self.shell.views.get("today")
+        if today is not None and self.shell.frame.content is not today.control:
+            self.shell.frame.content = today.control
+            self.shell.page.update()
         self.shell.show_tab("today")
 
     # ------------------------------------------------------------ showing
