@@ -84,8 +84,12 @@ class Shell:
         if name in TABS:
             self.nav.selected_index = TABS.index(name)
         self._set_title()
+        if self.frame.content is not view.control:
+            # Put the view back on screen as it was last sent, then rebuild it in place:
+            # changing a control while it is off screen makes Flet send it twice.
+            self.frame.content = view.control
+            self.page.update()
         view.refresh()
-        self.frame.content = view.control
         self.page.update()
 
     def _set_title(self) -> None:
@@ -102,10 +106,11 @@ class Shell:
             return
         self.state.store.update_settings(APP_KEY, {"kid_mode": True})
         self.kid_view = KidView(self)
-        self.kid_view.refresh()
         self.page.appbar = None
         self.page.navigation_bar = None
         self.frame.content = self.kid_view.control
+        self.page.update()
+        self.kid_view.refresh()
         self.page.update()
 
     def leave_kid_mode(self) -> None:

@@ -91,7 +91,8 @@ class ProgressView:
             c.append(_bar(title, t, f"activity-{key}"))
 
         c.append(ft.Text("Weekly adherence", size=16, weight=ft.FontWeight.W_600))
-        c.append(self._chart(progress.weekly_series(all_days, today)))
+        started = st.family.segments[0].first - timedelta(days=st.family.segments[0].first.weekday())
+        c.append(self._chart([p for p in progress.weekly_series(all_days, today) if p.monday >= started]))
         c.extend(self.extra_sections())
 
     def _chart(self, series: list[progress.WeekPoint]) -> ft.Control:

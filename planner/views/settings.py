@@ -40,10 +40,10 @@ class SettingsView:
             return
         kids = st.children()
         if len(kids) > 1:
-            c.append(_section("Child", ft.Dropdown(
+            c.append(_section("Child", ft.Semantics(content=ft.Dropdown(
                 key="settings-child", label="Show the plan of", value=st.family.key,
                 options=[ft.DropdownOption(key=k, text=n) for k, n in kids],
-                on_select=lambda e: self.switch_child(e.control.value))))
+                on_select=lambda e: self.switch_child(e.control.value)), container=True)))
         plan = st.plan
         self.weekday = ft.TextField(label="Weekday minutes", value=str(plan.weekday_minutes), width=150,
                                     keyboard_type=ft.KeyboardType.NUMBER, key="settings-weekday")

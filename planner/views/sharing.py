@@ -62,7 +62,7 @@ def progress_sections(shell: "Shell") -> list[ft.Control]:
     return [_card("Report for the therapist",
                   ft.Text("A one- or two-page PDF with adherence per goal and activity, ratings, "
                           "skip reasons and your notes.", size=13),
-                  period,
+                  ft.Semantics(content=period, container=True),
                   ft.Row([ft.FilledButton("Share report (PDF)", icon=ft.Icons.PICTURE_AS_PDF,
                                           key="share-report", height=widgets.TOUCH,
                                           on_click=share_pdf),

@@ -56,7 +56,7 @@ def snack(page: ft.Page, text: str, error: bool = False) -> None:
 def icon_button(icon: str, label: str, key: str, on_click, **kw) -> ft.Control:
     """An icon button whose label screen readers (and browser tests) can find."""
     return ft.Semantics(content=ft.IconButton(icon, key=key, on_click=on_click, **kw),
-                        label=label, button=True)
+                        label=label, button=True, container=True)
 
 
 def close(dialog: ft.DialogControl) -> None:
