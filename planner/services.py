@@ -80,8 +80,13 @@ def load_family(store: Store, child: str | None = None) -> Family:
                            + ", ".join(n for _, n in kids) + "); add --child NAME")
     else:
         key, name = kids[0]
-    mine = [r for r in records if r["child_key"] == key]
-    versions = [(date.fromisoformat(r["effective_from"]), mapping.plan_from_doc(r["plan"])) for r in mine]
+    versions: list[tuple[date, Plan]] = []
+    for r in records:                               # import order: a later import wins from its date
+        if r["child_key"] != key:
+            continue
+        eff = date.fromisoformat(r["effective_from"])
+        versions = [v for v in versions if v[0] < eff]
+        versions.append((eff, mapping.plan_from_doc(r["plan"])))
     return Family(key, name, scheduler.timeline(versions), store.settings(key))
 
 

@@ -230,3 +230,18 @@ def test_env_data_dir(tmp_path):
     r = run_cli("schedule", "--json", env_extra={"PLANNER_DATA_DIR": str(data)})
     doc = json.loads(r.stdout)
     assert doc["child"] == "Sam" and doc["days"][0]["date"] == "2026-11-27" and doc["days"][0]["items"]
+
+
+def test_a_later_import_wins_over_a_plan_waiting_to_start(cli, tmp_path):
+    cli("import", write(tmp_path, "maya.json", REAL_PLAN))
+    future = json.loads(json.dumps(REAL_PLAN))
+    future.update(version=2, start="2026-12-07")
+    future["activities"][0]["times_per_week"] = 5
+    assert cli("import", write(tmp_path, "v2.json", future))[0] == 0      # waits for 7 December
+    now = json.loads(json.dumps(REAL_PLAN))
+    now.update(version=3)
+    now["activities"][0]["times_per_week"] = 1
+    code, out, _ = cli("import", write(tmp_path, "v3.json", now))
+    assert code == 0 and "from 2026-11-27" in out
+    doc = json.loads(cli("schedule", "--from", "2026-12-07", "--days", "7", "--json")[1])
+    assert sum(1 for d in doc["days"] for i in d["items"] if i["activity"] == "tweezers-pickup") == 1
