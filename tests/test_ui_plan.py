@@ -747,3 +747,38 @@ def test_outcome_text():
     assert drafts.outcome_text("replaced", plan, date(2026, 12, 1), TODAY).startswith(
         "A new plan for Maya: it replaces the current plan from 1 Dec 2026")
     assert drafts.outcome_text("unchanged", plan, TODAY, TODAY).startswith("This plan is already imported")
+
+
+def test_builder_adds_the_therapists_own_activity(tmp_path):
+    folder = tmp_path / "data"
+
+    async def go():
+        app = await open_app(folder)
+        await build_three(app)
+        await app.click("own-add")                                # nothing written yet: refused
+        assert "Write the activity's title first" in app.text()
+        await app.set_value("own-title", "Feed the fish")
+        await app.select("own-area", "self-care")
+        await app.select("own-setting", "routine")
+        await app.set_value("own-steps", "Open the lid\nPinch a little food\n\nClose the lid")
+        await app.click("own-add")
+        assert app.has_key("draft-feed-the-fish-minutes")
+        await app.set_value("draft-feed-the-fish-minutes", "2")
+        assert not app.has_key("draft-error")
+        await app.click("plan-export")
+        plan = importer.parse_plan_json(app.conn.saved[-1]["src_bytes"], load_library(), picture_names())
+        fish = plan.activity("feed-the-fish")
+        assert fish.custom and fish.title == "Feed the fish" and fish.areas == ("self-care",)
+        assert fish.setting == "routine" and fish.minutes == 2
+        assert fish.steps == ("Open the lid", "Pinch a little food", "Close the lid")
+    run(go())
+
+
+def test_pure_add_custom_activity_refuses_clearly():
+    d = drafts.new_draft(TODAY, "Lea")
+    assert drafts.add_custom_activity(d, "", "self-care") == "Write the activity's title first"
+    assert drafts.add_custom_activity(d, "Feed the fish", None) == "Choose the activity's area"
+    a = drafts.add_custom_activity(d, "  Feed   the fish ", "self-care", "Open\n\nClose")
+    assert a.key == "feed-the-fish" and a.custom["steps"] == ["Open", "Close"]
+    assert drafts.add_custom_activity(d, "Feed the fish", "self-care") == "'Feed the fish' is already in the plan"
+    assert len(drafts.add_custom_activity(d, "x" * 81, "self-care")) > 0 and len(d.activities) == 1

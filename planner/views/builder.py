@@ -60,6 +60,7 @@ class BuilderView:
         self.age: int | None = drafts.child_age(draft, self.state.today)
         self.goal_text = ""
         self.goal_area: str | None = None
+        self.own = {"title": "", "area": None, "steps": "", "setting": "table-top"}
         self.open_keys: set[str] = set()      # activities shown with all their fields
         self.check = drafts.check(draft, self.library, self.pictures, self.known)
 
@@ -79,6 +80,7 @@ class BuilderView:
         out.append(self._goals())
         out.append(self._activities())
         out.append(self._status())
+        out.append(self._own())
         out.append(self._library())
         return out
 
@@ -297,6 +299,48 @@ class BuilderView:
             ], wrap=True, spacing=8),
             ft.Column(self._library_rows(), spacing=4), key="draft-library")
 
+    def _own(self) -> ft.Control:
+        """A therapist's own activity, for what the library does not have."""
+        def setter(name: str) -> Callable:
+            def on(e) -> None:
+                value = e.control.value
+                self.own[name] = None if value == ANY else value
+            return on
+
+        return _section(
+            "Your own activity",
+            ft.Text("For something the library does not have. It gets a plain picture; the family can "
+                    "use their own photo.", size=13),
+            ft.TextField(label="Title", value=self.own["title"], max_length=80, key="own-title",
+                         on_change=setter("title")),
+            ft.Row([
+                _dropdown(label="Area", value=self.own["area"] or ANY, width=200, key="own-area",
+                          options=[ft.DropdownOption(key=ANY, text="Choose an area")]
+                          + [ft.DropdownOption(key=a, text=rows.area_label(a)) for a in AREAS],
+                          on_select=setter("area")),
+                _dropdown(label="Kind", value=self.own["setting"], width=160, key="own-setting",
+                          options=[ft.DropdownOption(key="table-top", text="At the table"),
+                                   ft.DropdownOption(key="movement", text="Moving"),
+                                   ft.DropdownOption(key="routine", text="Daily routine")],
+                          on_select=setter("setting")),
+            ], wrap=True, spacing=8),
+            ft.TextField(label="Steps, one per line (optional)", value=self.own["steps"], multiline=True,
+                         min_lines=2, max_lines=6, key="own-steps", on_change=setter("steps")),
+            ft.FilledTonalButton("Add my activity", icon=ft.Icons.ADD, key="own-add", height=widgets.TOUCH,
+                                 on_click=lambda e: self._add_own()),
+            key="draft-own")
+
+    def _add_own(self) -> None:
+        got = drafts.add_custom_activity(self.draft, self.own["title"], self.own["area"], self.own["steps"],
+                                         self.own["setting"] or "table-top")
+        if isinstance(got, str):
+            widgets.snack(self.shell.page, got, error=True)
+            return
+        self.open_keys.add(got.key)
+        widgets.snack(self.shell.page, f"Added {got.custom['title']}")
+        self.own = {"title": "", "area": None, "steps": "", "setting": "table-top"}
+        self.revalidate("activities", "own")
+
     def _library_rows(self) -> list[ft.Control]:
         found = filter_library(self.area, self.age, self.library)
         items: list[ft.Control] = [ft.Text(f"{len(found)} activities", size=13, key="lib-count")]
@@ -337,7 +381,7 @@ class BuilderView:
         if self.view.mode != "builder" or not lv.page:
             return
         makers = {"draft-status": self._status, "draft-activities": self._activities,
-                  "draft-library": self._library, "draft-goals": self._goals}
+                  "draft-library": self._library, "draft-goals": self._goals, "draft-own": self._own}
         wanted = ["draft-status"] + [f"draft-{p}" for p in parts]
         at = {getattr(c, "key", None): i for i, c in enumerate(lv.controls)}
         if any(w not in at for w in wanted):

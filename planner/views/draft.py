@@ -160,6 +160,30 @@ def add_library_activity(d: Draft, lib: LibraryActivity) -> DraftActivity | None
     return a
 
 
+def add_custom_activity(d: Draft, title: str, area: str | None, steps_text: str = "",
+                        setting: str = "table-top") -> DraftActivity | str:
+    """A therapist's own activity; returns it, or a plain-words reason it cannot be added."""
+    title = " ".join((title or "").split())
+    if not title:
+        return "Write the activity's title first"
+    if len(title) > 80:
+        return "The title is too long (at most 80 characters)"
+    if not area:
+        return "Choose the activity's area"
+    key = importer.slugify(title)
+    if d.activity(key):
+        return f"'{title}' is already in the plan"
+    steps = [" ".join(line.split()) for line in (steps_text or "").splitlines() if line.strip()][:10]
+    custom: dict[str, Any] = {"id": key, "title": title, "area": area, "setting": setting}
+    if steps:
+        custom["steps"] = steps
+    a = DraftActivity(key=key, kind="week", count=str(max(1, min(3, d.practice_days))), minutes="5",
+                      slots=["afternoon"], custom=custom,
+                      goal=next((g.id for g in d.goals if g.area == area), None))
+    d.activities.append(a)
+    return a
+
+
 def remove_activity(d: Draft, key: str) -> None:
     d.activities = [a for a in d.activities if a.key != key]
 
