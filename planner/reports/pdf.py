@@ -15,6 +15,7 @@ from fpdf import FPDF
 from planner.core.model import RATING_LABELS, RATINGS, SKIP_REASON_LABELS, SKIP_REASONS, Status
 from planner.core.progress import Tally, WeekPoint
 from planner.core.report import Report
+from planner.reports.formats import percent as pct
 
 ENCODING = "cp1252"
 
@@ -92,10 +93,6 @@ def period_line(r: Report) -> str:
     if r.requested_last > r.last:
         text += f" (as of {r.today:%d %b %Y})"
     return text
-
-
-def pct(fraction: float) -> str:
-    return f"{round(fraction * 100)}%"
 
 
 class ReportPDF(FPDF):

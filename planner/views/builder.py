@@ -160,17 +160,6 @@ class BuilderView:
         d = self.draft
         k = a.key
         title = drafts.activity_title(a, self.library)
-
-        def text_setter(attr: str) -> Callable:
-            def on(e) -> None:
-                setattr(a, attr, e.control.value or "")
-                self.revalidate(*(["activities"] if attr != "notes" else []))     # the summary line follows
-            return on
-
-        def on_count(e) -> None:
-            drafts.set_count(a, e.control.value or "")
-            self.revalidate("activities")
-
         is_open = k in self.open_keys
         head = ft.Row([
             widgets.picture(drafts.activity_picture(a, self.library), 44, title, radius=8),
