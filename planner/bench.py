@@ -116,6 +116,7 @@ def open_today(folder: Path, rounds: int) -> list[float]:
     out = []
     for _ in range(rounds):
         scheduler.place_week.cache_clear()
+        scheduler._entry_order.cache_clear()
         t0 = time.perf_counter()
         store = Store(folder)
         family = services.load_family(store)
@@ -132,6 +133,7 @@ def schedule_year(rounds: int) -> list[float]:
     out = []
     for _ in range(rounds):
         scheduler.place_week.cache_clear()
+        scheduler._entry_order.cache_clear()
         t0 = time.perf_counter()
         days = scheduler.schedule(segs, TODAY, TODAY + timedelta(days=364))
         out.append((time.perf_counter() - t0) * 1000)

@@ -51,7 +51,11 @@ def timeline(versions: Iterable[tuple[date, Plan]]) -> list[Segment]:
 
 
 def item_id(plan_id: str, day: date, key: str, slot: str) -> str:
-    return f"{plan_id}.{day:%Y%m%d}.{key}.{slot}"
+    return f"{_day_prefix(plan_id, day)}{key}.{slot}"
+
+
+def _day_prefix(plan_id: str, day: date) -> str:
+    return f"{plan_id}.{day.year:04d}{day.month:02d}{day.day:02d}."
 
 
 def parse_item_id(iid: str) -> tuple[str, date, str, str] | None:
@@ -264,16 +268,17 @@ def _schedule_week(segments: list[Segment], monday: date, paused: frozenset) -> 
                 out[d] = Day(d, 0, (), rest=True, paused=d in paused and not plan.is_rest_day(d))
                 continue
             items = []
+            prefix = _day_prefix(plan.plan_id, d)
             for idx, slot in placement[wd]:
                 a = plan.activities[idx]
                 items.append(ScheduledItem(
-                    id=item_id(plan.plan_id, d, a.key, slot), date=d, slot=slot, key=a.key,
+                    id=f"{prefix}{a.key}.{slot}", date=d, slot=slot, key=a.key,
                     title=a.title, kid_title=a.kid_title, minutes=a.minutes, reps=a.reps,
                     sets=a.sets, goal=a.goal, areas=a.areas, setting=a.setting,
                     sensory_diet=a.sensory_diet, picture=a.picture, plan_id=plan.plan_id,
                     plan_version=plan.version,
                 ))
-            order = {a.key: i for i, a in enumerate(plan.activities)}
+            order = _entry_order(plan)
             items.sort(key=lambda it: (SLOT_ORDER[it.slot], SETTING_ORDER.get(it.setting, 9),
                                        order[it.key]))
             out[d] = Day(d, plan.budget_for(d), tuple(items))
@@ -281,6 +286,11 @@ def _schedule_week(segments: list[Segment], monday: date, paused: frozenset) -> 
         if d not in out:
             out[d] = Day(d, 0, (), rest=True)
     return out
+
+
+@lru_cache(maxsize=64)
+def _entry_order(plan: Plan) -> dict[str, int]:
+    return {a.key: i for i, a in enumerate(plan.activities)}
 
 
 def _with_status(day: Day, records: Iterable[Completion]) -> Day:
