@@ -207,12 +207,12 @@ def run(rounds: int = 60, with_app: bool = True) -> dict[str, object]:
         c_big = time_checkoffs(big, rounds)
         sq = sqlite_checkoffs(Path(tmp), n_big, rounds)
         op = open_today(big, max(10, rounds // 3))
-        months = len(Store(big).history_months())
+        files = len(Store(big).history_files())
         tick = app_tick(big, rounds) if with_app else []
         ready = app_ready(big) if with_app else None
     yr = schedule_year(max(10, rounds // 3))
     res: dict[str, object] = {
-        "records_1k": n_small, "records_20k": n_big, "history_files_20k": months,
+        "records_1k": n_small, "records_20k": n_big, "history_files_20k": files,
         "checkoff_p50_ms_1k": _ms(c_small)["p50"],
         "checkoff_p50_ms_20k": _ms(c_big)["p50"], "checkoff_p90_ms_20k": _ms(c_big)["p90"],
         "sqlite_wal_checkoff_p50_ms": _ms(sq)["p50"],

@@ -22,7 +22,7 @@ PLAN["activities"][3]["custom"]["picture"] = "bead-stringing"
 
 @pytest.fixture
 def filled(cli, tmp_path):
-    """A data folder with a revised plan, ticks in two months, settings, a photo and clutter."""
+    """A data folder with a revised plan, ticks in two weeks, settings, a photo and clutter."""
     p = tmp_path / "maya.json"
     p.write_text(json.dumps(PLAN), encoding="utf-8")
     assert cli("import", str(p))[0] == 0
@@ -36,7 +36,7 @@ def filled(cli, tmp_path):
     assert cli("import", str(p))[0] == 0
     store = Store(cli.data)
     store.update_settings("maya", {"slot_times": {"morning": "07:00"}, "pauses": ["2026-12-24"]})
-    # a December record, written straight into its month file
+    # a December record, in the next week's file
     from planner.core.model import Completion, Status
     store.put_completion(Completion("maya-winter.20261201.wall-pushups.morning",
                                     datetime(2026, 12, 1).date(), Status.DONE, "maya-winter",
@@ -92,8 +92,8 @@ def test_archive_holds_the_data_and_nothing_else(filled, tmp_path):
         for rel, entry in manifest["files"].items():
             body = zf.read("data/" + rel)
             assert hashlib.sha256(body).hexdigest() == entry["sha256"] and len(body) == entry["size"]
-    assert set(members) == {"meta.json", "plans.json", "settings.json", "history/2026-11.json",
-                            "history/2026-12.json", "photos/tweezers-pickup.jpg"}
+    assert set(members) == {"meta.json", "plans.json", "settings.json", "history/2026-W48.json",
+                            "history/2026-W49.json", "photos/tweezers-pickup.jpg"}
     assert set(members) == set(data_bytes(filled.data))
 
 

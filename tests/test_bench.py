@@ -17,4 +17,4 @@ def test_bench_prints_one_json_line_with_every_figure():
                 "sqlite_wal_checkoff_p50_ms", "open_today_p50_ms_20k", "schedule_year_p50_ms"):
         assert isinstance(res[key], float) and res[key] > 0, key
     assert 18_000 <= res["records_20k"] <= 24_000 and 800 <= res["records_1k"] <= 1_300
-    assert res["history_files_20k"] >= 60            # five years, one file a month
+    assert res["history_files_20k"] >= 250           # five years, one file a week

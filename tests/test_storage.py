@@ -27,14 +27,30 @@ def test_reading_an_empty_folder_creates_nothing(tmp_path):
     assert not (tmp_path / "data").exists()
 
 
-def test_completions_are_split_by_month(tmp_path):
+def test_completions_are_split_by_week(tmp_path):
     s = Store(tmp_path)
-    s.put_completion(rec(date(2026, 11, 30)))
+    s.put_completion(rec(date(2026, 11, 29)))            # a Sunday: ISO week 48
+    s.put_completion(rec(date(2026, 11, 30)))            # the Monday after: week 49
     s.put_completion(rec(date(2026, 12, 1)))
-    assert sorted(p.name for p in (tmp_path / "history").glob("*.json")) == ["2026-11.json", "2026-12.json"]
+    assert sorted(p.name for p in (tmp_path / "history").glob("*.json")) == ["2026-W48.json", "2026-W49.json"]
     got = s.completions(date(2026, 11, 1), date(2026, 12, 31))
-    assert set(got) == {"p.20261130.act-0.afternoon", "p.20261201.act-0.afternoon"}
+    assert set(got) == {"p.20261129.act-0.afternoon", "p.20261130.act-0.afternoon",
+                        "p.20261201.act-0.afternoon"}
+    assert set(s.completions(date(2026, 11, 30), date(2026, 11, 30))) == {"p.20261130.act-0.afternoon"}
+    assert s.history_files() == ["2026-W48", "2026-W49"]
     assert json.loads((tmp_path / "meta.json").read_text())["schema_version"] == store_mod.SCHEMA_VERSION
+
+
+def test_a_new_record_replaces_the_old_one_whole(tmp_path):
+    s = Store(tmp_path)
+    day = date(2026, 11, 27)
+    skipped = Completion("p.20261127.a.morning", day, Status.SKIPPED, "p", "a", "A", "morning",
+                         {"minutes": 5}, rating="hard", note="tired", reason="sick")
+    s.put_completion(skipped)
+    done = Completion("p.20261127.a.morning", day, Status.DONE, "p", "a", "A", "morning", {"minutes": 5})
+    s.put_completion(done)
+    got = Store(tmp_path).completions(day, day)["p.20261127.a.morning"]
+    assert (got.status, got.rating, got.note, got.reason) == (Status.DONE, None, "", None)
 
 
 def test_upsert_replaces_and_remove_deletes(tmp_path):
@@ -53,7 +69,7 @@ def test_each_write_keeps_the_previous_file_as_backup(tmp_path):
     day = date(2026, 11, 27)
     s.put_completion(rec(day, 1))
     s.put_completion(rec(day, 2))
-    bak = json.loads((tmp_path / "history" / "2026-11.json.bak").read_text())
+    bak = json.loads((tmp_path / "history" / "2026-W48.json.bak").read_text())
     assert len(bak["completions"]) == 1
     assert not list(tmp_path.rglob(".tmp-*"))
 
@@ -64,13 +80,13 @@ def test_damaged_file_is_moved_aside_and_last_good_copy_restored(tmp_path, damag
     day = date(2026, 11, 27)
     s.put_completion(rec(day, 1))
     s.put_completion(rec(day, 2))
-    month = tmp_path / "history" / "2026-11.json"
+    month = tmp_path / "history" / "2026-W48.json"
     month.write_bytes(damage)
     s2 = Store(tmp_path)
     got = s2.completions(day, day)
     assert set(got) == {rec(day, 1).item_id}                      # the last good copy
     assert any("damaged" in n and "restored" in n for n in s2.notices)
-    assert list((tmp_path / "history").glob("2026-11.json.damaged-*"))
+    assert list((tmp_path / "history").glob("2026-W48.json.damaged-*"))
 
 
 def test_damaged_file_without_backup_says_so(tmp_path):

@@ -4,7 +4,7 @@ Layout (all JSON, all written through AtomicJSONStorage):
   meta.json              schema_version
   plans.json             every imported plan version (small, read often)
   settings.json          per-child settings (pauses, PIN, reward, photos, ...)
-  history/YYYY-MM.json   check-offs of one month (a check-off costs the same after years)
+  history/YYYY-Www.json  check-offs of one ISO week (a check-off costs the same after years)
   photos/                the family's own pictures
   .lock                  one writer at a time; readers never wait
 
@@ -17,7 +17,7 @@ import os
 import shutil
 import threading
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -69,6 +69,7 @@ class Store:
         self._thread_lock = threading.RLock()
         self._depth = 0
         self._schema_checked = False
+        self._prepared = False              # stray temp files swept, schema checked (once)
 
     # ------------------------------------------------------------ basics
     def exists(self) -> bool:
@@ -93,8 +94,9 @@ class Store:
                                "command) is saving right now; try again in a moment") from None
             self._depth += 1
             try:
-                if self._depth == 1:
+                if self._depth == 1 and not self._prepared:
                     self._prepare_for_writing()
+                    self._prepared = True
                 yield
             finally:
                 self._depth -= 1
@@ -241,47 +243,64 @@ class Store:
 
     # ------------------------------------------------------------ history
     @staticmethod
-    def _month(day: date) -> str:
-        return f"history/{day:%Y-%m}.json"
+    def _week_file(day: date) -> str:
+        """History is kept one file per ISO week: a check-off rewrites a few dozen records."""
+        year, week, _ = day.isocalendar()
+        return f"history/{year:04d}-W{week:02d}.json"
 
     def completions(self, first: date, last: date) -> dict[str, Completion]:
         out: dict[str, Completion] = {}
-        y, m = first.year, first.month
-        while (y, m) <= (last.year, last.month):
-            db = self._db(f"history/{y:04d}-{m:02d}.json")
+        monday = first - timedelta(days=first.weekday())
+        while monday <= last:
+            db = self._db(self._week_file(monday))
             if db is not None:
                 for doc in self._table(db, "completions").all():
                     c = mapping.completion_from_doc(doc)
                     if first <= c.date <= last:
                         out[c.item_id] = c
-            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+            monday += timedelta(days=7)
         return out
 
-    def history_months(self) -> list[str]:
+    def history_files(self) -> list[str]:
         folder = self.dir / "history"
         if not folder.exists():
             return []
-        return sorted(p.stem for p in folder.glob("????-??.json"))
+        return sorted(p.stem for p in folder.glob("????-W??.json"))
+
+    @staticmethod
+    def _replace_with(doc: dict[str, Any]):
+        """An update that replaces the whole stored document (TinyDB's update merges fields,
+        which would keep a cleared rating or an old skip reason)."""
+        def transform(stored: dict[str, Any]) -> None:
+            stored.clear()
+            stored.update(doc)
+        return transform
 
     def put_completion(self, c: Completion) -> None:
+        """Save one record: one read (usually cached) and exactly one file write."""
         with self.writing():
-            table = self._table(self._db_for_write(self._month(c.date)), "completions")
-            table.upsert(mapping.completion_to_doc(c), Query().item_id == c.item_id)
+            table = self._table(self._db_for_write(self._week_file(c.date)), "completions")
+            doc = mapping.completion_to_doc(c)
+            found = table.get(Query().item_id == c.item_id)
+            if found is None:
+                table.insert(doc)
+            else:
+                table.update(self._replace_with(doc), doc_ids=[found.doc_id])
 
     def put_completions(self, records: list[Completion]) -> None:
-        """Many records at once (one write per month file)."""
-        by_month: dict[str, list[Completion]] = {}
+        """Many records at once (one write per week file and kind of change)."""
+        by_file: dict[str, list[Completion]] = {}
         for c in records:
-            by_month.setdefault(self._month(c.date), []).append(c)
+            by_file.setdefault(self._week_file(c.date), []).append(c)
         with self.writing():
-            for rel, recs in by_month.items():
+            for rel, recs in by_file.items():
                 table = self._table(self._db_for_write(rel), "completions")
                 existing = {d["item_id"]: d.doc_id for d in table.all()}
                 new_docs = []
                 for c in recs:
                     doc = mapping.completion_to_doc(c)
                     if c.item_id in existing:
-                        table.update(doc, doc_ids=[existing[c.item_id]])
+                        table.update(self._replace_with(doc), doc_ids=[existing[c.item_id]])
                     else:
                         new_docs.append(doc)
                 if new_docs:
@@ -289,7 +308,7 @@ class Store:
 
     def remove_completion(self, item_id: str, day: date) -> bool:
         with self.writing():
-            db = self._db(self._month(day))
+            db = self._db(self._week_file(day))
             if db is None:
                 return False
             return bool(self._table(db, "completions").remove(Query().item_id == item_id))
