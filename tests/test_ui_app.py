@@ -64,7 +64,7 @@ def test_today_lists_items_by_slot_with_counts(data):
         assert app.by_key("day-counts").value == "0 of 7 done"
         assert app.by_key("day-minutes").value == "0 of 24 min"
         cb = app.by_key(f"check-{PFX}.heavy-carry.afternoon")
-        assert cb.label == "Heavy work carrying"            # the accessible name is the title
+        assert cb.semantics_label == "Heavy work carrying"  # the accessible name is the title
         text = app.text()
         assert "Morning" in text and "Afternoon" in text and "Bedtime" in text
         assert "10 reps x 2" in text and "Settles after school with a short movement break" in text

@@ -75,14 +75,14 @@ class TodayView:
         row = rows.item_row(it, plan)
         sub = " · ".join(x for x in (row.dose, row.goal) if x)
         info: list[ft.Control] = [
-            ft.Checkbox(label=row.title, value=row.checked, key=f"check-{it.id}",
-                        disabled=not editable,
-                        label_style=ft.TextStyle(size=16, weight=ft.FontWeight.W_600,
-                                                 decoration=ft.TextDecoration.LINE_THROUGH
-                                                 if it.status is Status.SKIPPED else None),
-                        on_change=lambda e, item=it: self.on_check(item, e.control.value)),
+            ft.Text(row.title, size=16, weight=ft.FontWeight.W_600, key=f"title-{it.id}",
+                    style=ft.TextStyle(decoration=ft.TextDecoration.LINE_THROUGH)
+                    if it.status is Status.SKIPPED else None),
             ft.Text(sub, size=13, color="#49454F", max_lines=2, overflow=ft.TextOverflow.ELLIPSIS),
         ]
+        check = ft.Checkbox(value=row.checked, key=f"check-{it.id}", semantics_label=row.title,
+                            disabled=not editable,
+                            on_change=lambda e, item=it: self.on_check(item, e.control.value))
         badges = [x for x in (row.status if it.status is not Status.DONE else "", row.rating) if x]
         if badges or row.note:
             info.append(ft.Text(" · ".join(badges + ([f"“{row.note}”"] if row.note else [])), size=12,
@@ -92,6 +92,7 @@ class TodayView:
                 ft.Container(widgets.picture(self.state.picture(it.key, it.picture), 56, it.title),
                              key=f"pic-{it.id}"),
                 ft.Column(info, spacing=0, expand=True, tight=True),
+                check,
                 widgets.icon_button(ft.Icons.MORE_VERT, f"More for {row.title}", f"more-{it.id}", on_click=lambda e, item=it: self.open_item(item)),
             ], spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER),
             key=f"item-{it.id}", padding=ft.Padding.only(left=8, right=0, top=6, bottom=6),

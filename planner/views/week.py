@@ -67,7 +67,8 @@ class WeekView:
                                  alignment=ft.Alignment.CENTER),
                 ]),
             ], horizontal_alignment=ft.CrossAxisAlignment.CENTER, spacing=2, tight=True),
-            key=f"week-day-{c.date.isoformat()}", tooltip=c.label, expand=1, height=64,
+            key=f"week-day-{c.date.isoformat()}", tooltip=c.label, expand=1,
+            padding=ft.Padding.symmetric(vertical=4),
             border_radius=ft.BorderRadius.all(12), bgcolor="#E8F3EF" if c.is_today else None,
             on_click=lambda e, day=c.date: self.open_day(day), ink=True,
         )
