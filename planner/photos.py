@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-from typing import Any
 
 from planner.services import Family, ServiceError
 from planner.storage.atomic import atomic_write_bytes
@@ -76,7 +75,3 @@ def photo_bytes(store: Store, family: Family, activity: str) -> bytes | None:
 
 def has_photo(family: Family, activity: str) -> bool:
     return activity in _photos(family)
-
-
-def describe(family: Family) -> dict[str, Any]:
-    return _photos(family)

@@ -605,10 +605,3 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         acts.append(e)
     doc["activities"] = acts
     return doc
-
-
-def plan_with_changes(plan: Plan, library: dict[str, LibraryActivity], **changes: Any) -> Plan:
-    """A revised plan (e.g. new budget) validated like any imported file."""
-    doc = plan_to_dict(plan)
-    doc.update(changes)
-    return plan_from_dict(doc, library)

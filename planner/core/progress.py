@@ -1,7 +1,7 @@
 """Progress figures, always derived from scheduled items and never stored."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable, Iterable
 
@@ -123,7 +123,6 @@ class DaySummary:
     minutes_planned: int
     minutes_done: int
     rest: bool = False
-    labels: dict = field(default_factory=dict)
 
     @property
     def fraction(self) -> float:

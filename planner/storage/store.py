@@ -14,7 +14,6 @@ successful write.
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -74,9 +73,6 @@ class Store:
     # ------------------------------------------------------------ basics
     def exists(self) -> bool:
         return (self.dir / "plans.json").exists()
-
-    def is_empty(self) -> bool:
-        return not self.dir.exists() or not any(self.dir.iterdir())
 
     @contextmanager
     def writing(self) -> Iterator[None]:
@@ -322,8 +318,3 @@ class Store:
         for db in self._dbs.values():
             db.close()
         self._dbs.clear()
-
-
-def copy_tree_files(src: Path, dst: Path) -> None:
-    """Copy a data folder's files (used for restore copies)."""
-    shutil.copytree(src, dst, ignore=shutil.ignore_patterns(".lock", f"{TMP_MARK}*"))

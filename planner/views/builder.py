@@ -25,18 +25,6 @@ ERROR_COLOR = "#B3261E"
 ANY = "any"
 
 
-def _section(title: str, *controls: ft.Control, key: str | None = None) -> ft.Control:
-    return ft.Container(ft.Column([ft.Text(title, size=16, weight=ft.FontWeight.W_600), *controls], spacing=8,
-                                  horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
-                        padding=12, border_radius=ft.BorderRadius.all(16), bgcolor="#F6F8F7", key=key)
-
-
-def _icon_button(icon: str, label: str, key: str, on_click) -> ft.Control:
-    """An icon button with its own screen-reader node (not merged with the text beside it)."""
-    return ft.Semantics(content=ft.IconButton(icon, key=key, on_click=on_click), label=label, button=True,
-                        container=True)
-
-
 def _dropdown(**kw) -> ft.Control:
     """A dropdown in its own screen-reader node (else its "button, collapsed" swallows the whole section)."""
     return ft.Semantics(content=ft.Dropdown(**kw), container=True, expand=kw.get("expand"))
@@ -69,7 +57,7 @@ class BuilderView:
         d = self.draft
         title = "Edit this plan" if d.editing else "Build a plan"
         out: list[ft.Control] = [ft.Row([
-            _icon_button(ft.Icons.ARROW_BACK, "Close the builder", "draft-cancel",
+            widgets.icon_button(ft.Icons.ARROW_BACK, "Close the builder", "draft-cancel",
                                 on_click=lambda e: self.view.close_builder()),
             ft.Text(title, size=20, weight=ft.FontWeight.BOLD, expand=True, key="draft-title"),
         ], key="draft-head")]
@@ -93,7 +81,7 @@ class BuilderView:
                 self.revalidate()
             return on
 
-        return _section(
+        return widgets.section(
             "The plan",
             ft.TextField(label="Child's name", value=d.child, max_length=60, key="draft-child",
                          on_change=setter("child")),
@@ -123,7 +111,7 @@ class BuilderView:
                 ft.Column([ft.Text(g.text, size=14),
                            ft.Text(rows.area_label(g.area) if g.area else "No area", size=12, color="#49454F")],
                           spacing=0, expand=True, tight=True),
-                _icon_button(ft.Icons.DELETE_OUTLINE, f"Remove goal: {g.text}", f"draft-goal-{g.id}-remove",
+                widgets.icon_button(ft.Icons.DELETE_OUTLINE, f"Remove goal: {g.text}", f"draft-goal-{g.id}-remove",
                                     on_click=lambda e, gid=g.id: self._remove_goal(gid)),
             ], spacing=8, key=f"draft-goal-{g.id}"))
         if not d.goals:
@@ -146,7 +134,7 @@ class BuilderView:
             ft.FilledTonalButton("Add goal", icon=ft.Icons.ADD, key="draft-goal-add", height=widgets.TOUCH,
                                  on_click=lambda e: self._add_goal()),
         ], wrap=True, spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER))
-        return _section("Goals", *lines, key="draft-goals")
+        return widgets.section("Goals", *lines, key="draft-goals")
 
     def _activities(self) -> ft.Control:
         d = self.draft
@@ -154,7 +142,7 @@ class BuilderView:
         if not cards:
             cards.append(ft.Text("No activities yet: add them from the library below.", size=13, italic=True,
                                  key="draft-no-activities"))
-        return _section(f"Activities ({len(d.activities)})", *cards, key="draft-activities")
+        return widgets.section(f"Activities ({len(d.activities)})", *cards, key="draft-activities")
 
     def _activity_card(self, a: DraftActivity) -> ft.Control:
         d = self.draft
@@ -166,10 +154,10 @@ class BuilderView:
             ft.Column([ft.Text(title, size=15, weight=ft.FontWeight.W_600),
                        ft.Text(drafts.draft_line(a, d), size=13, color="#49454F", key=f"draft-{k}-summary")],
                       spacing=0, expand=True, tight=True),
-            _icon_button(ft.Icons.EXPAND_LESS if is_open else ft.Icons.EDIT_OUTLINED,
+            widgets.icon_button(ft.Icons.EXPAND_LESS if is_open else ft.Icons.EDIT_OUTLINED,
                                 f"Close {title}" if is_open else f"Change {title}", f"draft-{k}-open",
                                 on_click=lambda e: self._open(k, not is_open)),
-            _icon_button(ft.Icons.DELETE_OUTLINE, f"Remove {title}", f"draft-{k}-remove",
+            widgets.icon_button(ft.Icons.DELETE_OUTLINE, f"Remove {title}", f"draft-{k}-remove",
                                 on_click=lambda e: self._remove(k)),
         ], spacing=4, vertical_alignment=ft.CrossAxisAlignment.CENTER)
         parts: list[ft.Control] = [head]
@@ -273,7 +261,7 @@ class BuilderView:
                             bgcolor="#FDECEA" if c.error and self.draft.activities else "#E8F3EF")
 
     def _library(self) -> ft.Control:
-        return _section(
+        return widgets.section(
             "Add from the library",
             ft.Row([
                 _dropdown(label="Area", value=self.area or ANY, width=200, key="lib-area",
@@ -296,7 +284,7 @@ class BuilderView:
                 self.own[name] = None if value == ANY else value
             return on
 
-        return _section(
+        return widgets.section(
             "Your own activity",
             ft.Text("For something the library does not have. It gets a plain picture; the family can "
                     "use their own photo.", size=13),

@@ -211,21 +211,13 @@ def set_count(a: DraftActivity, text: str) -> None:
 
 
 def toggle_slot(a: DraftActivity, slot: str, on: bool) -> None:
-    if on and slot not in a.slots:
-        a.slots.append(slot)
-    elif not on and slot in a.slots:
-        a.slots.remove(slot)
-    a.slots.sort(key=SLOTS.index)
+    _toggle(a.slots, slot, on, SLOTS)
     if a.kind == "day" and a.slots:
         a.count = str(len(a.slots))
 
 
 def toggle_day(a: DraftActivity, day: str, on: bool) -> None:
-    if on and day not in a.days:
-        a.days.append(day)
-    elif not on and day in a.days:
-        a.days.remove(day)
-    a.days.sort(key=WEEKDAYS.index)
+    _toggle(a.days, day, on, WEEKDAYS)
 
 
 def toggle_rest_day(d: Draft, day: str, on: bool) -> None:
@@ -233,11 +225,16 @@ def toggle_rest_day(d: Draft, day: str, on: bool) -> None:
 
 
 def toggle_day_list(days: list[str], day: str, on: bool) -> None:
-    if on and day not in days:
-        days.append(day)
-    elif not on and day in days:
-        days.remove(day)
-    days.sort(key=WEEKDAYS.index)
+    _toggle(days, day, on, WEEKDAYS)
+
+
+def _toggle(values: list[str], value: str, on: bool, order: tuple[str, ...]) -> None:
+    """Add or remove one value, keeping the list in its natural order."""
+    if on and value not in values:
+        values.append(value)
+    elif not on and value in values:
+        values.remove(value)
+    values.sort(key=order.index)
 
 
 def child_age(d: Draft, today: date) -> int | None:

@@ -149,15 +149,14 @@ class Details:
 
 def details(item: ScheduledItem, plan: Plan | None) -> Details:
     from planner.library import load_library
-    lib = load_library().get(item.key)
     entry = plan.activity(item.key) if plan else None
+    # A therapist's own activity may reuse a library id: then only its own steps apply.
+    lib = None if entry and entry.custom else load_library().get(item.key)
     steps = (entry.steps if entry and entry.custom else ()) or (lib.steps if lib else ())
     return Details(
-        why=lib.why if lib and not (entry and entry.custom) else "",
-        steps=tuple(steps), materials=lib.materials if lib and not (entry and entry.custom) else (),
-        easier=lib.easier if lib and not (entry and entry.custom) else "",
-        harder=lib.harder if lib and not (entry and entry.custom) else "",
-        safety=(lib.safety or "") if lib and not (entry and entry.custom) else "",
+        why=lib.why if lib else "", steps=tuple(steps), materials=lib.materials if lib else (),
+        easier=lib.easier if lib else "", harder=lib.harder if lib else "",
+        safety=(lib.safety or "") if lib else "",
         notes=entry.notes if entry else "", timed=not item.reps and item.minutes > 0,
     )
 

@@ -15,12 +15,6 @@ if TYPE_CHECKING:
     from planner.views.app import Shell
 
 
-def _section(title: str, *controls: ft.Control, key: str | None = None) -> ft.Control:
-    return ft.Container(ft.Column([ft.Text(title, size=16, weight=ft.FontWeight.W_600), *controls],
-                                  spacing=8),
-                        padding=12, border_radius=ft.BorderRadius.all(16), bgcolor="#F6F8F7", key=key)
-
-
 class SettingsView:
     def __init__(self, shell: "Shell"):
         self.shell = shell
@@ -40,7 +34,7 @@ class SettingsView:
             return
         kids = st.children()
         if len(kids) > 1:
-            c.append(_section("Child", ft.Semantics(content=ft.Dropdown(
+            c.append(widgets.section("Child", ft.Semantics(content=ft.Dropdown(
                 key="settings-child", label="Show the plan of", value=st.family.key,
                 options=[ft.DropdownOption(key=k, text=n) for k, n in kids],
                 on_select=lambda e: self.switch_child(e.control.value)), container=True)))
@@ -49,7 +43,7 @@ class SettingsView:
                                     keyboard_type=ft.KeyboardType.NUMBER, key="settings-weekday")
         self.weekend = ft.TextField(label="Weekend minutes", value=str(plan.weekend_minutes), width=150,
                                     keyboard_type=ft.KeyboardType.NUMBER, key="settings-weekend")
-        c.append(_section("Daily time budget",
+        c.append(widgets.section("Daily time budget",
                           ft.Row([self.weekday, self.weekend], wrap=True),
                           ft.FilledButton("Save budget", key="settings-save-budget", height=widgets.TOUCH,
                                           on_click=lambda e: self.save_budget()),
@@ -58,13 +52,13 @@ class SettingsView:
         self.rest_chips = [ft.Chip(label=d.capitalize(), selected=self.rest[d], key=f"settings-rest-{d}",
                                    on_select=lambda e, d=d: self.toggle_rest(d, e.control.selected))
                            for d in WEEKDAYS]
-        c.append(_section("Rest days", ft.Row(self.rest_chips, wrap=True, spacing=4),
+        c.append(widgets.section("Rest days", ft.Row(self.rest_chips, wrap=True, spacing=4),
                           ft.FilledButton("Save rest days", key="settings-save-rest", height=widgets.TOUCH,
                                           on_click=lambda e: self.save_rest())))
         self.pause_from = ft.TextField(label="First day", hint_text="YYYY-MM-DD", width=160, key="settings-pause-from")
         self.pause_to = ft.TextField(label="Last day", hint_text="YYYY-MM-DD", width=160, key="settings-pause-to")
         paused = sorted(d for d in st.family.paused if d >= st.today)
-        c.append(_section("Holidays and pauses",
+        c.append(widgets.section("Holidays and pauses",
                           ft.Row([self.pause_from, self.pause_to], wrap=True),
                           ft.Row([ft.FilledButton("Pause", key="settings-pause", height=widgets.TOUCH,
                                                   on_click=lambda e: self.pause(True)),
@@ -74,7 +68,7 @@ class SettingsView:
         has_pin = services.has_pin(st.family)
         self.pin = ft.TextField(label="New PIN (4-8 digits)", password=True, width=200, max_length=8,
                                 keyboard_type=ft.KeyboardType.NUMBER, key="settings-pin")
-        c.append(_section("Parent PIN for leaving kid mode",
+        c.append(widgets.section("Parent PIN for leaving kid mode",
                           ft.Text("A PIN is set." if has_pin else
                                   "No PIN: leaving kid mode needs a 3-second press and hold.", size=13,
                                   key="settings-pin-state"),
@@ -89,7 +83,7 @@ class SettingsView:
                                         max_length=60, key="settings-reward-name")
         self.reward_goal = ft.TextField(label="Stars needed", value=str(s.get("reward_goal") or 20), width=150,
                                         keyboard_type=ft.KeyboardType.NUMBER, key="settings-reward-goal")
-        c.append(_section("Reward in kid mode", self.reward_name, self.reward_goal,
+        c.append(widgets.section("Reward in kid mode", self.reward_name, self.reward_goal,
                           ft.FilledButton("Save reward", key="settings-save-reward", height=widgets.TOUCH,
                                           on_click=lambda e: self.save_reward())))
         c.extend(self.extra_sections())

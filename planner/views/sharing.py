@@ -15,11 +15,6 @@ if TYPE_CHECKING:
     from planner.views.app import Shell
 
 
-def _card(title: str, *controls: ft.Control, key: str) -> ft.Control:
-    return ft.Container(ft.Column([ft.Text(title, size=16, weight=ft.FontWeight.W_600), *controls], spacing=8),
-                        padding=12, border_radius=ft.BorderRadius.all(16), bgcolor="#F6F8F7", key=key)
-
-
 async def _download(shell: "Shell", name: str, data: bytes) -> None:
     await shell.file_picker.save_file(file_name=name, src_bytes=data)
     widgets.snack(shell.page, f"Saved {name}")
@@ -59,7 +54,7 @@ def progress_sections(shell: "Shell") -> list[ft.Control]:
             return
         await _download(shell, name, data)
 
-    return [_card("Report for the therapist",
+    return [widgets.section("Report for the therapist",
                   ft.Text("A one- or two-page PDF with adherence per goal and activity, ratings, "
                           "skip reasons and your notes.", size=13),
                   ft.Semantics(content=period, container=True),
@@ -109,7 +104,7 @@ def settings_sections(shell: "Shell") -> list[ft.Control]:
                 return
             await _download(shell, f"{st.family.key}-practice.ics", data)
 
-        out.append(_card("Calendar reminders",
+        out.append(widgets.section("Calendar reminders",
                          ft.Text("Adds the next 4 weeks of practice to your phone's calendar, with a "
                                  "reminder. Export again after a change: events update, no duplicates.",
                                  size=13),
@@ -163,7 +158,7 @@ def settings_sections(shell: "Shell") -> list[ft.Control]:
                           ft.FilledButton("Restore", key="restore-confirm", on_click=confirm)]
         shell.page.show_dialog(dialog)
 
-    out.append(_card("Backup and moving to a new phone",
+    out.append(widgets.section("Backup and moving to a new phone",
                      ft.Text("One file with everything: plans, ticks, notes, settings and your photos.",
                              size=13),
                      ft.Row([ft.FilledButton("Save a backup", icon=ft.Icons.DOWNLOAD, key="backup-save",

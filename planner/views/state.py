@@ -1,13 +1,11 @@
 """The app's state: domain values plus calls to services. No Flet here, no rules."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Callable
 
 from planner import photos, services
-from planner.core import progress
 from planner.core.model import Day, Plan, ScheduledItem, Status
 from planner.services import Family, ServiceError
 from planner.storage.store import Store
@@ -73,18 +71,11 @@ class AppState:
     def days(self, first: date, count: int) -> list[Day]:
         return services.days(self.store, self.family, first, count)
 
-    def week_of(self, when: date) -> list[Day]:
-        return self.days(when - timedelta(days=when.weekday()), 7)
-
     def remaining_today(self) -> list[ScheduledItem]:
         return [it for it in self.day(self.today).items if it.status is Status.PLANNED]
 
     def editable(self, when: date) -> bool:
         return when <= self.today
-
-    def streak(self) -> int:
-        start = self.today - timedelta(days=120)
-        return progress.streak(self.days(start, 121), self.today)
 
     # ------------------------------------------------------------ acting
     def tick(self, item: ScheduledItem, checked: bool) -> ScheduledItem:
@@ -110,9 +101,3 @@ class AppState:
                 return data
         return default
 
-
-@dataclass(frozen=True)
-class Gate:
-    """What the parent gate asks for in kid mode."""
-    pin: bool
-    hold_seconds: float = 3.0

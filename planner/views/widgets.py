@@ -31,6 +31,13 @@ def section_title(text: str, icon_src: str | None = None) -> ft.Control:
     return ft.Container(ft.Row(parts, spacing=8), padding=ft.Padding.only(left=4, top=12, bottom=4))
 
 
+def section(title: str, *controls: ft.Control, key: str | None = None) -> ft.Control:
+    """A titled card grouping related fields (settings, builder, sharing)."""
+    return ft.Container(ft.Column([ft.Text(title, size=16, weight=ft.FontWeight.W_600), *controls], spacing=8,
+                                  horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
+                        padding=12, border_radius=ft.BorderRadius.all(16), bgcolor="#F6F8F7", key=key)
+
+
 def message_card(text: str, key: str | None = None, icon: str = ft.Icons.WB_SUNNY_OUTLINED) -> ft.Control:
     return ft.Container(
         ft.Row([ft.Icon(icon, size=32, color=SEED),
