@@ -232,6 +232,9 @@ class Completion:
     reason: str | None = None
     updated: str = ""                # ISO timestamp of the last change
     extra: dict[str, Any] = field(default_factory=dict)   # kid_title, areas, goal... for orphans
+    level: str | None = None         # plan format 2: which version was done (LEVELS)
+    assist: str | None = None        # plan format 2: help needed (ASSISTS)
+    option: str | None = None        # plan format 2: the option picked from a choice menu
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -248,7 +251,54 @@ class Completion:
             slot=d.get("slot", "afternoon"), planned=dict(d.get("planned") or {}),
             rating=d.get("rating"), note=d.get("note") or "", reason=d.get("reason"),
             updated=d.get("updated", ""), extra=dict(d.get("extra") or {}),
+            level=d.get("level"), assist=d.get("assist"), option=d.get("option"),
         )
+
+
+# Plan format 2 vocabularies.
+LEVELS: tuple[str, ...] = ("easier", "standard", "harder")
+ASSISTS: tuple[str, ...] = ("independent", "reminder", "showed-how", "hands-on")
+ASSIST_LABELS = {"independent": "On their own", "reminder": "A reminder", "showed-how": "Shown how",
+                 "hands-on": "Hands-on help"}
+ENGINE_STATES: tuple[str, ...] = ("high", "just-right", "low")
+GAS_LEVELS: tuple[int, ...] = (-2, -1, 0, 1, 2)
+HANDEDNESS: tuple[str, ...] = ("left", "right", "not-yet")
+
+
+@dataclass(frozen=True)
+class GoalRating:
+    """A therapist's Goal Attainment Scaling rating of one goal on one date (history: never rewritten)."""
+    plan_id: str
+    goal: str
+    date: date
+    level: int                       # -2 .. +2
+    note: str = ""
+    recorded: str = ""               # ISO timestamp when it was entered
+
+
+@dataclass(frozen=True)
+class AsNeededUse:
+    """One use of an as-needed item ("when upset, offer the calm-down corner")."""
+    plan_id: str
+    activity: str
+    at: str                          # ISO date-time, minute precision, local time
+    before: str | None = None        # ENGINE_STATES
+    after: str | None = None
+    note: str = ""
+    option: str | None = None
+
+    @property
+    def date(self) -> date:
+        return date.fromisoformat(self.at[:10])
+
+
+@dataclass(frozen=True)
+class LevelChange:
+    """A dated change of the level an entry is practised at (accepted "ready for the harder version?")."""
+    plan_id: str
+    activity: str
+    date: date                       # first day the new level applies
+    level: str
 
 
 def dose_text(minutes: int | None, reps: int | None, sets: int | None) -> str:
