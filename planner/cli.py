@@ -113,6 +113,8 @@ def build_parser() -> Parser:
     app.add_argument("--host", default="127.0.0.1")
     app.add_argument("--port", type=_range_int(1, 65535), default=8550)
     app.add_argument("--no-browser", action="store_true")
+    app.add_argument("--lan", action="store_true",
+                     help="serve on the home network; devices pair with a one-time code")
     app.add_argument("--demo-if-empty", action="store_true", help=argparse.SUPPRESS)
 
     _add_extra_commands(sub)
@@ -281,7 +283,7 @@ def cmd_app(args: argparse.Namespace, store: Store) -> int:
         from planner.demo import import_demo
         import_demo(store, today())
     from planner.views.app import serve
-    serve(store.dir, host=args.host, port=args.port, open_browser=not args.no_browser)
+    serve(store.dir, host=args.host, port=args.port, open_browser=not args.no_browser, lan=args.lan)
     return 0
 
 

@@ -128,7 +128,8 @@ def build(page: ft.Page, data_dir: Path, today: Callable[[], date]) -> Shell:
     return Shell(page, AppState(data_dir, today))
 
 
-def serve(data_dir: Path, host: str = "127.0.0.1", port: int = 8550, open_browser: bool = True) -> None:
+def serve(data_dir: Path, host: str = "127.0.0.1", port: int = 8550, open_browser: bool = True,
+          lan: bool = False) -> None:
     """Serve the app in web mode, fully offline (no CDN)."""
     from planner.cli import today
 
