@@ -32,7 +32,14 @@ Inputs (all in the repo):
   as a list whose first item names it, see ``SHAPES`` below, e.g.
   ``["line", x1, y1, x2, y2, "#636363", 3]``.  Any layer may also carry
   ``"rot"``/``"flip"`` via the ``["g", {"rot": 15, "cx": 64, "cy": 64},
-  [layers...]]`` group shape.
+  [layers...]]`` group shape.  A ``{"kid": {...}, "head": "child"}`` layer
+  draws a child's body from a few joints with an emoji head (see
+  ``body_svg``), for poses no emoji shows (lying on the tummy, wall
+  push-ups, landing seated on a cushion...).
+
+The ``custom`` table holds the pictures for custom activities, written to
+``assets/custom/<name>.svg`` and chosen from title words by
+``planner/picture_choice.py``.
 
 Python 3.11, standard library only.
 """
@@ -330,6 +337,74 @@ def sh_star(cx, cy, r, fill="yellow", points=5):
     return sh_poly(pts, fill)
 
 
+SKIN_LINE = "#E39A1B"   # a darker skin tone, for the outline of drawn hands
+
+
+def sh_pinch(x, y, s, flip=False, rot=0, bead=None):
+    """A hand seen from the side, pinching with the tips of the thumb and the
+    index finger (the other fingers tucked), drawn big and simple so it reads
+    as a pinch, not a fist, at card size.  (x, y) is the top-left corner of
+    an s x s box; the fingertips meet near its right edge, two-thirds down.
+    ``bead`` (a colour) puts a small bead between the tips."""
+    def both(d, w):
+        return (sh_path(d, stroke=SKIN_LINE, w=w + 4) + sh_path(d, stroke="skin", w=w))
+    palm = "M12 48 Q12 32 30 30 L48 32 Q56 40 54 56 Q52 72 40 76 L24 76 Q12 70 12 48 Z"
+    parts = [
+        sh_rect(-6, 36, 20, 34, 4, "shirt"),
+        both("M42 36 Q74 14 88 46", 15),                   # index finger
+        both("M34 72 Q66 88 86 68", 15),                   # thumb
+        sh_path(palm, "skin", SKIN_LINE, 4),
+        sh_path(palm, "skin"),
+        sh_path("M40 36 Q74 14 88 46", stroke="skin", w=15),
+        sh_path("M32 72 Q66 88 86 68", stroke="skin", w=15),
+        sh_path("M50 44 Q58 48 54 58", stroke=SKIN_LINE, w=3),   # tucked fingers
+        sh_ellipse(86, 40, 3.5, 4.5, "#FFE9A8"),            # index nail
+    ]
+    if bead:
+        parts.append(sh_circle(90, 58, 7, bead))
+        parts.append(sh_circle(88, 56, 2.2, "#FFFFFF88"))
+    tr = [f"translate({fmt(x)} {fmt(y)})"]
+    if rot:
+        tr.insert(0, f"rotate({fmt(rot)} {fmt(x + s / 2)} {fmt(y + s / 2)})")
+    tr.append(f"scale({s / 100:.4f})")
+    if flip:
+        tr.append("translate(100 0) scale(-1 1)")
+    return f'<g transform="{" ".join(tr)}">' + "".join(parts) + "</g>"
+
+
+def body_svg(k: dict) -> str:
+    """A child's body drawn as thick rounded limbs (the head is an emoji put
+    on top by the ``kid`` layer).  Points are [x, y]: ``neck``, ``hip``,
+    ``arms`` (a list of [elbow, hand]), ``legs`` (a list of [knee, foot]);
+    ``w`` limb width, colours ``shirt``, ``pants``, ``shoe``; ``shorts``
+    (bare legs below the knee), ``bare_feet``, ``onesie`` (legs in the shirt
+    colour, for a baby or toddler)."""
+    w = k.get("w", 8)
+    shirt, pants = col(k.get("shirt", "shirt")), col(k.get("pants", "pants"))
+    if k.get("onesie"):
+        pants = shirt
+    nx, ny = k["neck"]
+    hx, hy = k["hip"]
+    out = []
+    for knee, foot in k.get("legs", []):
+        if k.get("shorts"):
+            out.append(sh_polyline([(hx, hy), knee], pants, w * 1.15))
+            out.append(sh_polyline([knee, foot], "skin", w * 0.8))
+        else:
+            out.append(sh_polyline([(hx, hy), knee, foot], pants, w))
+        fx, fy = foot
+        if k.get("bare_feet") or k.get("onesie"):
+            out.append(sh_circle(fx, fy, w * 0.55, "skin" if k.get("bare_feet") else pants))
+        else:
+            d = k.get("toe", 1)
+            out.append(sh_ellipse(fx + d * w * 0.35, fy, w * 0.85, w * 0.5, k.get("shoe", "shoe")))
+    out.append(sh_polyline([(nx, ny), (hx, hy)], shirt, w * 2.1))
+    for elbow, hand in k.get("arms", []):
+        out.append(sh_polyline([(nx, ny), elbow, hand], shirt, w * 0.85))
+        out.append(sh_circle(hand[0], hand[1], w * 0.55, "skin"))
+    return "".join(out)
+
+
 def sh_raw(svg):
     return svg
 
@@ -341,6 +416,7 @@ SHAPES = {
     "zipper": sh_zipper, "tweezers": sh_tweezers, "motion": sh_motion,
     "arc": sh_arc, "arrow": sh_arrow, "cone": sh_cone, "bricks": sh_bricks,
     "dots": sh_dots, "stroke": sh_text_path, "star": sh_star, "raw": sh_raw,
+    "pinch": sh_pinch,
 }
 
 
@@ -349,7 +425,24 @@ SHAPES = {
 def render_layers(layers, emoji: EmojiSet) -> str:
     out = []
     for layer in layers:
-        if isinstance(layer, dict):
+        if isinstance(layer, dict) and "kid" in layer:
+            # a drawn body with an emoji head: {"kid": {body...}, "head": "child",
+            # "hs": head size, "hrot": head rotation, "front": [layers drawn
+            # over the body but under the head]}
+            k = layer["kid"]
+            out.append(body_svg(k))
+            nx, ny = k["neck"]
+            hx, hy = k["hip"]
+            hs = layer.get("hs", 30)
+            ln = math.hypot(nx - hx, ny - hy) or 1
+            cx = nx + (nx - hx) / ln * hs * 0.36
+            cy = ny + (ny - hy) / ln * hs * 0.36
+            if "hc" in layer:
+                cx, cy = layer["hc"]
+            out.append(render_layers(layer.get("front", []), emoji))
+            out.append(emoji.place(layer.get("head", "child"), cx - hs / 2, cy - hs / 2, hs,
+                                   layer.get("flip", False), layer.get("hrot", 0)))
+        elif isinstance(layer, dict):
             out.append(emoji.place(layer["e"], layer["x"], layer["y"], layer["s"],
                                    layer.get("flip", False), layer.get("rot", 0),
                                    layer.get("o", 1)))
@@ -495,6 +588,13 @@ def main(argv=None) -> int:
         a = areas[area]
         write(args.out / "areas" / f"{area}.svg",
               card(a["label"], a["tint"], a["color"], entry["layers"], emoji))
+
+    # pictures for custom activities (chosen by planner/picture_choice.py from
+    # the words of a therapist's own title)
+    for name, entry in pics.get("custom", {}).items():
+        write(args.out / "custom" / f"{name}.svg",
+              card(entry.get("title", name), entry.get("tint", "#F1F3F4"),
+                   entry.get("color", "#546E7A"), entry["layers"], emoji))
 
     write(args.out / "icon.svg", icon_svg(emoji))
 
