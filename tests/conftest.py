@@ -14,13 +14,16 @@ TODAY = date(2026, 11, 27)          # a Friday
 
 
 def lib_activity(aid: str, *, minutes: int = 5, setting: str = "table-top", areas=("fine-motor",),
-                 when=(), reps=None, sensory=None) -> LibraryActivity:
+                 when=(), reps=None, sensory=None, ages_months=(24, 131), conflicts=(),
+                 weighted: bool = False, counts_toward_budget: bool = True,
+                 safety: str | None = None) -> LibraryActivity:
     return LibraryActivity(
         id=aid, title=aid.replace("-", " ").capitalize(), kid_title=aid[:24], areas=tuple(areas),
-        age_min=2, age_max=10, minutes=minutes, reps=reps, sets=None, when=tuple(when),
-        materials=(), steps=("One", "Two", "Three"), easier="", harder="", safety=None,
-        setting=setting, sensory_kind=sensory, sensory_systems=("proprioceptive",) if sensory else (),
-        picture=f"activities/{aid}.svg",
+        age_min_months=ages_months[0], age_max_months=ages_months[1], minutes=minutes, reps=reps,
+        sets=None, when=tuple(when), materials=(), steps=("One", "Two", "Three"), easier="",
+        harder="", safety=safety, setting=setting, sensory_kind=sensory,
+        sensory_systems=("proprioceptive",) if sensory else (), picture=f"activities/{aid}.svg",
+        conflicts=tuple(conflicts), weighted=weighted, counts_toward_budget=counts_toward_budget,
     )
 
 
