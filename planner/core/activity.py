@@ -94,7 +94,9 @@ class LibraryActivity:
         return {
             "id": self.id, "title": self.title, "kid_title": self.kid_title, "why": self.why,
             "areas": list(self.areas),
-            "ages": {"min_months": self.age_min_months, "max_months": self.age_max_months},
+            # months are the truth; whole years are derived, for readers that speak years
+            "ages": {"min_months": self.age_min_months, "max_months": self.age_max_months,
+                     "min": self.age_min, "max": self.age_max},
             "dose": {"minutes": self.minutes, "reps": self.reps, "sets": self.sets},
             "when": list(self.when), "materials": list(self.materials), "steps": list(self.steps),
             "easier": self.easier, "harder": self.harder, "safety": self.safety,
