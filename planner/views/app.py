@@ -130,15 +130,15 @@ def build(page: ft.Page, data_dir: Path, today: Callable[[], date]) -> Shell:
 
 def serve(data_dir: Path, host: str = "127.0.0.1", port: int = 8550, open_browser: bool = True,
           lan: bool = False) -> None:
-    """Serve the app in web mode, fully offline (no CDN)."""
-    from planner.cli import today
+    """Serve the app in web mode, fully offline: on 127.0.0.1 only, or with `lan` on the home
+    network where only paired devices get in (planner.web)."""
+    from planner import web
+    try:
+        from planner.clock import today
+    except ImportError:                     # the clock's older home
+        from planner.cli import today
 
     def main(page: ft.Page) -> None:
         build(page, data_dir, today)
 
-    if not open_browser:
-        os.environ["FLET_FORCE_WEB_SERVER"] = "true"
-    print(f"Serving the planner on http://{host}:{port} (data folder: {data_dir}); Ctrl+C stops it",
-          file=sys.stderr, flush=True)
-    ft.run(main, view=ft.AppView.WEB_BROWSER, host=host, port=port, assets_dir=str(ASSETS_DIR),
-           no_cdn=True, name="")
+    web.run(main, data_dir, ASSETS_DIR, host=host, port=port, open_browser=open_browser, lan=lan)
