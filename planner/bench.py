@@ -17,8 +17,9 @@ import time
 from datetime import date, datetime, time as dtime, timedelta
 from pathlib import Path
 
-from planner import services
+from planner.services import household, plans, practice
 from planner.core import importer, scheduler
+from planner.core.family import child_key
 from planner.core.model import Status
 from planner.library import load_library, picture_names
 from planner.storage.store import Store
@@ -56,12 +57,12 @@ def fill_history(store: Store, plan, first: date, last: date) -> int:
     for i, d in enumerate(scheduler.schedule(segs, first, last)):
         for j, it in enumerate(d.items):
             status = (Status.DONE, Status.DONE, Status.PARTIAL, Status.SKIPPED)[(i + j) % 4]
-            records.append(services.completion_for(
+            records.append(practice.completion_for(
                 it, status, rating="right" if j % 3 == 0 else None,
                 note="went well" if j % 5 == 0 else "",
                 reason="no-time" if status is Status.SKIPPED else None,
                 now=datetime.combine(it.date, dtime(17, 0))))
-    store.put_completions(records)
+    store.put_completions(child_key(plan.child), records)
     return len(records)
 
 
@@ -72,13 +73,13 @@ def _ms(samples: list[float]) -> dict[str, float]:
 
 def time_checkoffs(folder: Path, rounds: int) -> list[float]:
     store = Store(folder)
-    family = services.load_family(store)
-    items = services.day(store, family, TODAY).items
+    family = household.load_family(store)
+    items = practice.day(store, family, TODAY).items
     out = []
     for r in range(rounds):
         it = items[r % len(items)]
         t0 = time.perf_counter()
-        services.record(store, it, TODAY, Status.DONE if r % 2 == 0 else Status.PARTIAL)
+        practice.record(store, family, it, TODAY, Status.DONE if r % 2 == 0 else Status.PARTIAL)
         out.append((time.perf_counter() - t0) * 1000)
     return out
 
@@ -87,7 +88,7 @@ def make_history(folder: Path, years: float) -> int:
     start = TODAY - timedelta(days=int(365.25 * years))
     plan = history_plan(start)
     store = Store(folder)
-    services.import_plan(store, plan, start)
+    plans.import_plan(store, plan, start)
     return fill_history(store, plan, start, TODAY - timedelta(days=1))
 
 
@@ -119,8 +120,8 @@ def open_today(folder: Path, rounds: int) -> list[float]:
         scheduler._entry_order.cache_clear()
         t0 = time.perf_counter()
         store = Store(folder)
-        family = services.load_family(store)
-        day = services.day(store, family, TODAY)
+        family = household.load_family(store)
+        day = practice.day(store, family, TODAY)
         assert day.items
         out.append((time.perf_counter() - t0) * 1000)
         store.close()

@@ -10,8 +10,8 @@ from datetime import datetime
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from planner import services_extra
-from planner.reports import archive
+from planner.services import sharing
+from planner.storage import archive
 from planner.storage.store import SCHEMA_VERSION, Store
 from conftest import base_plan, folder_snapshot
 
@@ -236,10 +236,10 @@ def test_restore_over_existing_data_keeps_a_copy(filled, tmp_path):
 
 def test_two_restores_in_the_same_second(filled, tmp_path):
     store = Store(filled.data)
-    data = services_extra.backup_bytes(store, datetime(2026, 11, 27, 10, 0))
+    data = sharing.backup_bytes(store, datetime(2026, 11, 27, 10, 0))
     now = datetime(2026, 11, 27, 11, 0, 0)
-    one = services_extra.restore_bytes(store, data, now)
-    two = services_extra.restore_bytes(store, data, now)
+    one = sharing.restore_bytes(store, data, now)
+    two = sharing.restore_bytes(store, data, now)
     assert one.copy.name == "20261127T110000" and two.copy.name == "20261127T110000-2"
 
 
@@ -258,8 +258,8 @@ def test_backup_refusals(cli, tmp_path, filled):
 def test_backup_service_is_deterministic(filled):
     store = Store(filled.data)
     when = datetime(2026, 11, 27, 10, 30)
-    assert services_extra.backup_bytes(store, when) == services_extra.backup_bytes(store, when)
-    assert services_extra.backup_name(when) == "ot-home-planner-backup-20261127-1030.zip"
+    assert sharing.backup_bytes(store, when) == sharing.backup_bytes(store, when)
+    assert sharing.backup_name(when) == "ot-home-planner-backup-20261127-1030.zip"
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from icalendar import Calendar
 
-from planner import services
+from planner.services import household, plans, practice
 from planner.reports.ical import DEFAULT_SLOT_TIMES, build_ics, event_uid, slot_times
 from planner.storage.store import Store
 from conftest import base_plan, folder_snapshot
@@ -102,7 +102,7 @@ def test_slot_times_defaults():
     assert slot_times({"slot_times": "nonsense"})["morning"] == (7, 30)
     assert set(DEFAULT_SLOT_TIMES) == {"morning", "midday", "afternoon", "before-homework",
                                        "evening", "bedtime"}
-    from planner.services_extra import library_slot_times
+    from planner.services.sharing import library_slot_times
     assert library_slot_times() == DEFAULT_SLOT_TIMES          # the app shows the same times
     assert slot_times(None, {"evening": "17:30"})["evening"] == (17, 30)
     assert event_uid("p", date(2026, 1, 2), "bedtime") == "p-20260102-bedtime@ot-home-planner"
@@ -110,8 +110,8 @@ def test_slot_times_defaults():
 
 def test_service_for_the_app(planned):
     store = Store(planned.data)
-    fam = services.load_family(store)
-    from planner.services_extra import calendar_ics_bytes
+    fam = household.load_family(store)
+    from planner.services.sharing import calendar_ics_bytes
     one = calendar_ics_bytes(store, fam, date(2026, 11, 23), 7, datetime(2026, 11, 27, 9, 0))
     two = calendar_ics_bytes(store, fam, date(2026, 11, 23), 7, datetime(2026, 11, 28, 9, 0))
     strip = lambda b: [l for l in b.decode().splitlines() if not l.startswith("DTSTAMP")]

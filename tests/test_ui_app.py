@@ -14,13 +14,12 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "helpers"))
 from flet_harness import start  # noqa: E402
 
-from planner import services  # noqa: E402
+from planner.services import household, plans, practice  # noqa: E402
 from planner.core.model import Status  # noqa: E402
 from planner.demo import import_demo  # noqa: E402
 from planner.storage.store import Store  # noqa: E402
 from planner.views import kid as kid_module  # noqa: E402
 from planner.views.app import build  # noqa: E402
-from planner.views.state import APP_KEY  # noqa: E402
 from conftest import base_plan, folder_snapshot  # noqa: E402
 
 TODAY = date(2026, 11, 27)          # Friday
@@ -44,8 +43,8 @@ async def open_app(folder: Path, today: date = TODAY):
 
 def stored(folder: Path, day: date = TODAY) -> dict[str, Status]:
     store = Store(folder)
-    fam = services.load_family(store)
-    return {it.id: it.status for it in services.day(store, fam, day).items}
+    fam = household.load_family(store)
+    return {it.id: it.status for it in practice.day(store, fam, day).items}
 
 
 async def nav(app, index: int):
@@ -103,7 +102,7 @@ def test_item_sheet_partial_skip_rating_note_undo(data):
         await app.set_value("sheet-note", "Needed help with the start of the zip")
         await app.click("sheet-save-note")
         store = Store(data)
-        rec = store.completions(TODAY, TODAY)[iid]
+        rec = store.completions("sam", TODAY, TODAY)[iid]
         assert rec.rating == "hard" and rec.note == "Needed help with the start of the zip"
         assert rec.status is Status.PARTIAL and rec.planned["minutes"] == 3
         await app.click("sheet-skip-sick")
@@ -169,9 +168,9 @@ def test_past_day_editable_future_read_only(data):
 
 def test_all_done_message(data):
     store = Store(data)
-    fam = services.load_family(store)
-    for it in services.day(store, fam, TODAY).items:
-        services.record(store, it, TODAY, Status.DONE)
+    fam = household.load_family(store)
+    for it in practice.day(store, fam, TODAY).items:
+        practice.record(store, fam, it, TODAY, Status.DONE)
 
     async def go():
         app = await open_app(data)
@@ -194,9 +193,9 @@ def test_empty_folder_says_no_plan_and_opens_plan(tmp_path):
 
 def test_week_strip_and_open_a_day(data):
     store = Store(data)
-    fam = services.load_family(store)
-    for it in services.day(store, fam, date(2026, 11, 24)).items:
-        services.record(store, it, TODAY, Status.DONE)
+    fam = household.load_family(store)
+    for it in practice.day(store, fam, date(2026, 11, 24)).items:
+        practice.record(store, fam, it, TODAY, Status.DONE)
 
     async def go():
         app = await open_app(data)
@@ -223,13 +222,13 @@ def test_week_strip_and_open_a_day(data):
 
 def test_progress_per_goal_and_activity_with_chart(data):
     store = Store(data)
-    fam = services.load_family(store)
-    for d in services.days(store, fam, date(2026, 11, 23), 4):
+    fam = household.load_family(store)
+    for d in practice.days(store, fam, date(2026, 11, 23), 4):
         for i, it in enumerate(d.items):
             if i % 2 == 0:
-                services.record(store, it, TODAY, Status.DONE)
+                practice.record(store, fam, it, TODAY, Status.DONE)
             elif it.key == "wall-pushups":
-                services.record(store, it, TODAY, Status.SKIPPED, reason="sick")
+                practice.record(store, fam, it, TODAY, Status.SKIPPED, reason="sick")
 
     async def go():
         app = await open_app(data)
@@ -286,7 +285,7 @@ def test_kid_mode_survives_a_reload_and_gate_needs_a_long_hold(data, monkeypatch
     async def go():
         app = await open_app(data)
         await app.click("kid-mode")
-        assert Store(data).settings(APP_KEY)["kid_mode"] is True
+        assert Store(data).household().kid_mode is True
         again = await open_app(data)                   # a reload stays locked
         assert again.has_key("kid-view") and again.page.navigation_bar is None
         gate = app.by_key("kid-gate")
@@ -301,13 +300,13 @@ def test_kid_mode_survives_a_reload_and_gate_needs_a_long_hold(data, monkeypatch
         await app.settle()
         assert not app.has_key("kid-view") and app.has_key("today-view")
         assert app.page.navigation_bar is not None
-        assert Store(data).settings(APP_KEY)["kid_mode"] is False
+        assert Store(data).household().kid_mode is False
     run(go())
 
 
 def test_kid_gate_with_pin(data):
     store = Store(data)
-    services.set_pin(store, services.load_family(store), "2468")
+    household.set_pin(store, "2468")
 
     async def go():
         app = await open_app(data)
@@ -351,7 +350,7 @@ def test_settings_budget_and_rest_days_revise_from_today(data):
         assert app.crashes() == []
     run(go())
     store = Store(data)
-    fam = services.load_family(store)
+    fam = household.load_family(store)
     assert fam.plan_on(TODAY).weekday_minutes == 40
     # Saturdays hold the obstacle course (days: sat): making Saturday a rest day is refused.
     assert "sat" not in fam.plan_on(TODAY).rest_days
@@ -370,27 +369,27 @@ def test_settings_pause_and_resume(data):
         await app.click("settings-pause")                   # a clear message, nothing stored
     run(go())
     store = Store(data)
-    fam = services.load_family(store)
-    assert services.day(store, fam, date(2026, 12, 24)).items == ()
-    assert services.day(store, fam, date(2026, 12, 24)).paused
+    fam = household.load_family(store)
+    assert practice.day(store, fam, date(2026, 12, 24)).items == ()
+    assert practice.day(store, fam, date(2026, 12, 24)).paused
 
 
 def test_settings_pin_and_child_switch(data, tmp_path):
     other = base_plan(plan_id="leo-plan", child={"name": "Leo"})
     other["activities"][3]["custom"]["picture"] = "bead-stringing"
     store = Store(data)
-    plan = services.parse_plan(json.dumps(other).encode(), "leo.json")
-    services.import_plan(store, plan, TODAY)
+    plan = plans.parse_plan(json.dumps(other).encode(), "leo.json")
+    plans.import_plan(store, plan, TODAY)
 
     async def go():
         app = await open_app(data)
         await app.click("open-settings")
         await app.set_value("settings-pin", "12")
         await app.click("settings-save-pin")               # too short: refused
-        assert not services.has_pin(services.load_family(Store(data), "Sam"))
+        assert not household.has_pin(Store(data))
         await app.set_value("settings-pin", "4321")
         await app.click("settings-save-pin")
-        assert services.has_pin(services.load_family(Store(data), "Sam"))
+        assert household.has_pin(Store(data))
         await app.select("settings-child", "leo")
         assert app.by_key("app-title").value == "Leo's practice"
         await nav(app, 0)

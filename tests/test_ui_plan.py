@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from conftest import base_plan, folder_snapshot
-from planner import services
+from planner.services import household, plans, practice
 from planner.core import importer
 from planner.demo import demo_plan, import_demo
 from planner.library import load_library, picture_names
 from planner.storage.store import Store
-from planner.views import draft as drafts
+from planner.core import draft as drafts
 from planner.views.app import build
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "helpers"))
@@ -82,7 +82,7 @@ def test_import_good_json_previews_then_applies(tmp_path):
         assert not app.has_key("plan-error")
         assert folder_snapshot(folder) == before            # a preview stores nothing
         await app.click("plan-apply")
-        fam = services.load_family(Store(folder))
+        fam = household.load_family(Store(folder))
         assert fam.name == "Maya" and fam.current_plan.plan_id == "maya-winter"
         assert app.has_key("today-view")
         checks = [k for k in app.keys() if k.startswith("check-maya-winter.20261127.")]
@@ -153,7 +153,7 @@ def test_import_bad_file_shows_error_and_stores_nothing(tmp_path, name, data, me
         await app.click("plan-cancel")
         assert app.has_key("plan-title")
         assert folder_snapshot(folder) == before
-        assert [p.plan_id for p in (s.plan for s in services.load_family(Store(folder)).segments)] == ["sam-demo"]
+        assert [p.plan_id for p in (s.plan for s in household.load_family(Store(folder)).segments)] == ["sam-demo"]
 
     run(go())
 
@@ -209,8 +209,8 @@ def test_csv_import_asks_for_plan_fields(tmp_path):
         assert folder_snapshot(folder) == before
         await app.click("plan-apply")
         store = Store(folder)
-        assert sorted(n for _, n in services.children(store)) == ["Maya", "Sam"]
-        plan = services.load_family(store, "Maya").current_plan
+        assert sorted(n for _, n in household.children(store)) == ["Maya", "Sam"]
+        plan = household.load_family(store, "Maya").current_plan
         assert plan.weekday_minutes == 20 and plan.weekend_minutes == 30 and plan.rest_days == ("wed",)
         assert [a.key for a in plan.activities] == ["tweezers-pickup", "bead-stringing", "obstacle-course"]
         assert app.by_key("app-title").value == "Maya's practice"     # the app shows the new child
@@ -248,7 +248,7 @@ def test_revision_with_higher_version_takes_over_from_today(tmp_path):
         action = app.by_key("preview-action").value
         assert "Version 2" in action and "from today (27 Nov 2026)" in action
         await app.click("plan-apply")
-        fam = services.load_family(Store(folder))
+        fam = household.load_family(Store(folder))
         assert [s.plan.version for s in fam.segments] == [1, 2]
         assert fam.segments[1].first == TODAY
 
@@ -427,7 +427,7 @@ def test_builder_makes_exports_and_uses_a_plan(tmp_path):
         assert app.has_key("plan-preview")
         assert app.by_key("preview-action").value.startswith("A new plan for Lea, in effect from 30 Nov 2026")
         await app.click("plan-apply")
-        fam = services.load_family(Store(folder))
+        fam = household.load_family(Store(folder))
         assert fam.name == "Lea"
         stored = importer.plan_to_dict(fam.current_plan)
         assert stored == json.loads(data)
@@ -540,7 +540,7 @@ def test_edit_this_plan_makes_the_next_version(tmp_path):
         action = app.by_key("preview-action").value
         assert "Version 2" in action and "from today" in action
         await app.click("plan-apply")
-        fam = services.load_family(Store(folder))
+        fam = household.load_family(Store(folder))
         assert [s.plan.version for s in fam.segments] == [1, 2]
         new = fam.current_plan
         assert new.activity("tweezers-pickup").minutes == 8 and new.activity("playdough-squeeze") is None

@@ -16,6 +16,11 @@ FORMAT = "ot-home-plan/1"
 SLOTS: tuple[str, ...] = ("morning", "midday", "afternoon", "before-homework", "evening", "bedtime")
 SLOT_ORDER = {s: i for i, s in enumerate(SLOTS)}
 
+
+def slot_label(slot: str) -> str:
+    """`before-homework` -> `Before homework`."""
+    return slot.replace("-", " ").capitalize()
+
 AREAS: tuple[str, ...] = (
     "fine-motor", "visual-motor", "gross-motor", "motor-planning", "sensory", "self-care",
     "handwriting", "self-regulation", "social", "cognitive", "oral-motor",

@@ -5,7 +5,8 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
-from planner import services
+from planner.services import plans
+from planner.services.plans import ImportOutcome
 from planner.core import importer
 from planner.library import load_library, picture_names
 from planner.storage.store import Store
@@ -23,8 +24,8 @@ def demo_plan(today: date):
     return importer.plan_from_dict(doc, load_library(), picture_names())
 
 
-def import_demo(store: Store, today: date) -> services.ImportOutcome | None:
+def import_demo(store: Store, today: date) -> ImportOutcome | None:
     """Import the demo plan when the folder has no plan; otherwise do nothing."""
-    if store.plan_records():
+    if store.exists():
         return None
-    return services.import_plan(store, demo_plan(today), today)
+    return plans.import_plan(store, demo_plan(today), today)

@@ -1,40 +1,48 @@
-"""The family's data folder on TinyDB.
+"""The family's data folder on TinyDB: typed records in, typed records out.
 
-Layout (all JSON, all written through AtomicJSONStorage):
-  meta.json              schema_version
-  plans.json             every imported plan version (small, read often)
-  settings.json          per-child settings (pauses, PIN, reward, photos, ...)
-  history/YYYY-Www.json  check-offs of one ISO week (a check-off costs the same after years)
-  photos/                the family's own pictures
-  .lock                  one writer at a time; readers never wait
+Layout, schema 2 (all JSON, all written through AtomicJSONStorage):
+  meta.json                          schema_version
+  plans.json                         every imported plan version of every child (small, read often)
+  settings.json                      table "household": the family's settings (PIN, reminder times,
+                                     kid mode); table "children": one document per child
+  history/<child>/YYYY-Www.json      one child's check-offs of one ISO week, so a check-off costs the
+                                     same with one child or twenty and after years
+  history/<child>/goal-ratings.json  the therapist's goal ratings (plan format 2)
+  history/<child>/levels.json        accepted level changes (plan format 2)
+  photos/<child>--<activity>.jpg     the family's own pictures
+  .lock                              one writer at a time; readers never wait
 
-Reading never creates anything: an empty folder stays empty until the first
-successful write.
+Readers never write and never take the lock: a damaged file found while reading is reported and
+its last good copy (`.bak`) is read instead; the repair happens at the next write, under the lock.
+Reading never creates anything: an empty folder stays empty until the first successful write.
 """
 from __future__ import annotations
 
+import json
 import os
+import re
 import threading
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from filelock import FileLock, Timeout
 from tinydb import Query, TinyDB
 from tinydb.table import Table
 
-from planner.core.model import Completion
+from planner.core.model import AsNeededUse, Completion, GoalRating, LevelChange
+from planner.storage import mapping
 from planner.storage.atomic import (
     TMP_MARK, AtomicJSONStorage, CorruptFile, atomic_write_bytes, read_json_file,
 )
-from planner.storage import mapping
+from planner.storage.files import _strerror
+from planner.storage.records import BadRecord, ChildSettings, HouseholdSettings, PlanRecord
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APP_NAME = "ot-home-planner"
-
-# Migrations: MIGRATIONS[n] turns a schema-n folder into schema n+1 (called under the lock).
-MIGRATIONS: dict[int, Any] = {}
+CHILD_KEY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+WEEK_FILE = re.compile(r"[0-9]{4}-W[0-9]{2}\.json")
 
 
 class StoreError(Exception):
@@ -56,6 +64,17 @@ def resolve_data_dir(arg: str | os.PathLike | None = None) -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def week_file(child_key: str, day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"history/{child_key}/{year:04d}-W{week:02d}.json"
+
+
+def _check_key(child_key: str) -> str:
+    if not isinstance(child_key, str) or not CHILD_KEY.fullmatch(child_key) or len(child_key) > 60:
+        raise StoreError(f"not a child key: {child_key!r}")
+    return child_key
+
+
 class Store:
     lock_timeout = 3.0
 
@@ -63,16 +82,17 @@ class Store:
         self.dir = Path(data_dir)
         self.notices: list[str] = []
         self._dbs: dict[Path, TinyDB] = {}
-        self._checked: set[Path] = set()
         self._lock = FileLock(str(self.dir / ".lock"), timeout=self.lock_timeout)
         self._thread_lock = threading.RLock()
         self._depth = 0
         self._schema_checked = False
         self._prepared = False              # stray temp files swept, schema checked (once)
+        self._read_cache: dict[Path, tuple[tuple[int, int, int], dict[str, Any]]] = {}
+        self._reported: set[Path] = set()
 
     # ------------------------------------------------------------ basics
     def exists(self) -> bool:
-        return (self.dir / "plans.json").exists()
+        return (self.dir / "plans.json").exists() or (self.dir / "plans.json.bak").exists()
 
     @contextmanager
     def writing(self) -> Iterator[None]:
@@ -82,29 +102,40 @@ class Store:
                 try:
                     self.dir.mkdir(parents=True, exist_ok=True)
                 except OSError as exc:
-                    raise StoreError(f"cannot create the data folder {self.dir}: {exc.strerror}") from None
+                    raise StoreError(f"cannot create the data folder {self.dir}: {_strerror(exc)}") from None
                 try:
                     self._lock.acquire(timeout=self.lock_timeout)
                 except Timeout:
                     raise Busy(f"the data folder {self.dir} is busy: another planner (the app or a "
                                "command) is saving right now; try again in a moment") from None
+                except OSError as exc:
+                    raise StoreError(f"cannot write in the data folder {self.dir}: {_strerror(exc)}") from None
             self._depth += 1
             try:
                 if self._depth == 1 and not self._prepared:
                     self._prepare_for_writing()
                     self._prepared = True
                 yield
+            except OSError as exc:
+                raise StoreError(f"cannot save in the data folder {self.dir}: {_strerror(exc)}; "
+                                 "nothing was changed") from None
             finally:
                 self._depth -= 1
                 if self._depth == 0:
                     self._lock.release()
 
     def _prepare_for_writing(self) -> None:
-        for stray in list(self.dir.glob(f"{TMP_MARK}*")) + list(self.dir.glob(f"history/{TMP_MARK}*")):
-            try:
-                stray.unlink()
-            except OSError:
-                pass
+        for folder, _, names in os.walk(self.dir):
+            if "restore-copies" in Path(folder).relative_to(self.dir).parts:
+                continue
+            for name in names:
+                if name.startswith(TMP_MARK):
+                    try:
+                        os.unlink(Path(folder) / name)
+                    except OSError:
+                        pass
+        from planner.storage import backup
+        backup.finish_interrupted_restore(self)
         meta = self.dir / "meta.json"
         if not meta.exists():
             atomic_write_bytes(meta, f'{{"schema_version": {SCHEMA_VERSION}}}'.encode(), keep_backup=False)
@@ -114,67 +145,123 @@ class Store:
     def schema_version(self) -> int:
         meta = self.dir / "meta.json"
         if not meta.exists():
-            return SCHEMA_VERSION
+            return SCHEMA_VERSION if not (self.dir / "plans.json").exists() else 1
         try:
             doc = read_json_file(meta)
             return int(doc.get("schema_version", 1))
-        except (CorruptFile, ValueError, TypeError):
+        except (CorruptFile, ValueError, TypeError, OSError):
             return SCHEMA_VERSION
 
     def _check_schema(self) -> None:
         if self._schema_checked:
             return
+        from planner.storage import backup
+        if backup.interrupted(self.dir):
+            try:
+                with self.writing():
+                    pass   # _prepare_for_writing finishes the restore
+            except StoreError:
+                pass
         v = self.schema_version()
         if v > SCHEMA_VERSION:
             raise StoreError(f"the data folder {self.dir} was written by a newer planner "
                              f"(schema {v}, this one knows {SCHEMA_VERSION}); please update")
         if v < SCHEMA_VERSION:
-            with self.writing():
-                pass   # _prepare_for_writing migrates
+            try:
+                with self.writing():
+                    pass   # _prepare_for_writing migrates
+            except StoreError as exc:
+                raise StoreError(f"the data folder {self.dir} needs an update to schema "
+                                 f"{SCHEMA_VERSION} that could not be written ({exc})") from None
         self._schema_checked = True
 
     def _migrate(self) -> None:
+        from planner.storage.migrations import MIGRATIONS
         v = self.schema_version()
         if v > SCHEMA_VERSION:
             raise StoreError(f"the data folder {self.dir} was written by a newer planner "
                              f"(schema {v}, this one knows {SCHEMA_VERSION}); please update")
+        if v == SCHEMA_VERSION:
+            from planner.storage.migrations import sweep_after
+            sweep_after(self.dir, v)
         while v < SCHEMA_VERSION:
             MIGRATIONS[v](self.dir)
             v += 1
             atomic_write_bytes(self.dir / "meta.json", f'{{"schema_version": {v}}}'.encode())
+            from planner.storage.migrations import sweep_after
+            sweep_after(self.dir, v)
             self.notices.append(f"updated the data folder to schema {v}")
 
-    # ------------------------------------------------------------ files
-    def _db(self, rel: str) -> TinyDB | None:
-        """The TinyDB of a file, or None when it does not exist yet (reads)."""
+    # ------------------------------------------------------------ reading (never writes)
+    def _read(self, rel: str) -> dict[str, Any] | None:
+        """The parsed document of a file, or None when it does not exist yet.
+
+        A damaged file is reported once and its `.bak` is read instead (if that is good too)."""
+        self._check_schema()
+        path = self.dir / rel
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            st = None
+        except OSError as exc:
+            raise StoreError(f"cannot read {rel} in the data folder: {_strerror(exc)}") from None
+        if st is not None:
+            sig = (st.st_ino, st.st_mtime_ns, st.st_size)
+            hit = self._read_cache.get(path)
+            if hit is not None and hit[0] == sig:
+                return hit[1]
+            try:
+                doc = read_json_file(path)
+            except CorruptFile as exc:
+                return self._read_backup(path, rel, exc.reason)
+            except OSError as exc:
+                raise StoreError(f"cannot read {rel} in the data folder: {_strerror(exc)}") from None
+            self._read_cache[path] = (sig, doc)
+            return doc
+        bak = path.with_name(path.name + ".bak")
+        if bak.exists():
+            return self._read_backup(path, rel, "the file is missing")
+        return None
+
+    def _read_backup(self, path: Path, rel: str, reason: str) -> dict[str, Any]:
+        bak = path.with_name(path.name + ".bak")
+        doc: dict[str, Any] = {}
+        try:
+            doc = read_json_file(bak)
+            how = "read its last good copy (it is repaired at the next save)"
+        except (CorruptFile, OSError):
+            how = "no good copy was found, so it reads as empty (nothing is deleted)"
+        if path not in self._reported:
+            self._reported.add(path)
+            self.notices.append(f"{rel} is damaged: {reason}; {how}")
+        return doc
+
+    @staticmethod
+    def _rows(doc: dict[str, Any] | None, table: str) -> list[dict[str, Any]]:
+        """The documents of a table in insertion (document id) order."""
+        if not doc:
+            return []
+        rows = doc.get(table) or {}
+        if not isinstance(rows, dict):
+            raise StoreError(f"a table of the data folder has the wrong shape ({table})")
+
+        def order(k: str) -> int:
+            try:
+                return int(k)
+            except ValueError:
+                return 0
+        return [rows[k] for k in sorted(rows, key=order) if isinstance(rows[k], dict)]
+
+    # ------------------------------------------------------------ writing
+    def _db_for_write(self, rel: str) -> TinyDB:
+        """A TinyDB on the file, under the lock; a damaged file is repaired first."""
         path = self.dir / rel
         db = self._dbs.get(path)
-        if db is not None:
-            return db
-        self._check_schema()
-        if not path.exists():
-            bak = path.with_name(path.name + ".bak")
-            if not bak.exists():
-                return None
-            self._recover(path, "the file is missing")
-        elif path not in self._checked:
-            try:
-                read_json_file(path)
-            except CorruptFile as exc:
-                self._recover(path, exc.reason)
-        self._checked.add(path)
-        db = TinyDB(path, storage=AtomicJSONStorage)
-        self._dbs[path] = db
-        return db
-
-    def _db_for_write(self, rel: str) -> TinyDB:
-        db = self._db(rel)
         if db is None:
-            path = self.dir / rel
+            self._repair(path)
             path.parent.mkdir(parents=True, exist_ok=True)
             db = TinyDB(path, storage=AtomicJSONStorage)
             self._dbs[path] = db
-            self._checked.add(path)
         return db
 
     @staticmethod
@@ -183,85 +270,122 @@ class Store:
         Table object, and another process may have written the file since."""
         return Table(db.storage, name)
 
-    def _recover(self, path: Path, reason: str) -> None:
-        """Move a damaged file aside and bring back its last good copy, loudly."""
-        with self.writing():
-            stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-            aside = None
-            if path.exists():
-                aside = path.with_name(f"{path.name}.damaged-{stamp}")
-                os.replace(path, aside)
-            bak = path.with_name(path.name + ".bak")
-            good = None
-            if bak.exists():
-                try:
-                    read_json_file(bak)
-                    good = bak.read_bytes()
-                except CorruptFile:
-                    good = None
-            where = f" (kept as {aside.name})" if aside else ""
-            rel = path.relative_to(self.dir)
-            if good is not None:
-                atomic_write_bytes(path, good, keep_backup=False)
-                self.notices.append(f"{rel} was damaged: {reason}{where}; restored the last good "
-                                    "copy (the very last change may be missing)")
-            else:
-                self.notices.append(f"{rel} was damaged: {reason}{where}; no good copy was found, "
-                                    "so it starts empty")
+    def _repair(self, path: Path) -> None:
+        """Under the lock: move a damaged file aside and bring back its last good copy, loudly."""
+        bak = path.with_name(path.name + ".bak")
+        if path.exists():
+            try:
+                read_json_file(path)
+                return
+            except CorruptFile as exc:
+                reason = exc.reason
+        elif bak.exists():
+            reason = "the file is missing"
+        else:
+            return
+        stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+        aside = None
+        if path.exists():
+            aside = path.with_name(f"{path.name}.damaged-{stamp}")
+            os.replace(path, aside)
+        good = None
+        if bak.exists():
+            try:
+                read_json_file(bak)
+                good = bak.read_bytes()
+            except (CorruptFile, OSError):
+                good = None
+        where = f" (kept as {aside.name})" if aside else ""
+        rel = path.relative_to(self.dir).as_posix()
+        if good is not None:
+            atomic_write_bytes(path, good, keep_backup=False)
+            self.notices.append(f"{rel} was damaged: {reason}{where}; restored the last good "
+                                "copy (the very last change may be missing)")
+        else:
+            self.notices.append(f"{rel} was damaged: {reason}{where}; no good copy was found, "
+                                "so it starts empty")
+        self._read_cache.pop(path, None)
 
     # ------------------------------------------------------------ plans
-    def plan_records(self) -> list[dict[str, Any]]:
-        db = self._db("plans.json")
-        if db is None:
-            return []
-        recs = self._table(db, "plans").all()
-        return [dict(r) for r in sorted(recs, key=lambda r: r.doc_id)]     # in import order
+    def plan_records(self) -> list[PlanRecord]:
+        """Every plan version of every child, in import order."""
+        out = []
+        for d in self._rows(self._read("plans.json"), "plans"):
+            try:
+                out.append(PlanRecord.from_doc(d))
+            except BadRecord as exc:
+                raise StoreError(f"plans.json holds a record that cannot be read ({exc})") from None
+        return out
 
-    def add_plan_record(self, record: dict[str, Any]) -> None:
+    def add_plan_record(self, record: PlanRecord) -> None:
+        _check_key(record.child_key)
         with self.writing():
-            self._table(self._db_for_write("plans.json"), "plans").insert(record)
+            self._table(self._db_for_write("plans.json"), "plans").insert(record.to_doc())
 
     # ------------------------------------------------------------ settings
-    def settings(self, child_key: str) -> dict[str, Any]:
-        db = self._db("settings.json")
-        if db is None:
-            return {}
-        doc = self._table(db, "settings").get(Query().child_key == child_key)
-        return dict(doc) if doc else {}
+    def child_settings(self, child_key: str) -> ChildSettings:
+        for d in self._rows(self._read("settings.json"), "children"):
+            if d.get("child_key") == child_key:
+                try:
+                    return ChildSettings.from_doc(d)
+                except BadRecord as exc:
+                    raise StoreError(f"settings.json: {exc}") from None
+        return ChildSettings()
 
-    def update_settings(self, child_key: str, changes: dict[str, Any]) -> dict[str, Any]:
+    def update_child_settings(self, child_key: str, update: Callable[[ChildSettings], ChildSettings]
+                              ) -> ChildSettings:
+        """Read, change and save one child's settings under the lock (no lost update)."""
+        _check_key(child_key)
         with self.writing():
-            table = self._table(self._db_for_write("settings.json"), "settings")
-            doc = dict(table.get(Query().child_key == child_key) or {"child_key": child_key})
-            doc.update(changes)
-            table.upsert(doc, Query().child_key == child_key)
-            return doc
+            table = self._table(self._db_for_write("settings.json"), "children")
+            found = table.get(Query().child_key == child_key)
+            current = ChildSettings.from_doc(found) if found else ChildSettings()
+            new = update(current)
+            table.upsert({"child_key": child_key, **new.to_doc()}, Query().child_key == child_key)
+            return new
+
+    def household(self) -> HouseholdSettings:
+        rows = self._rows(self._read("settings.json"), "household")
+        try:
+            return HouseholdSettings.from_doc(rows[0] if rows else None)
+        except BadRecord as exc:
+            raise StoreError(f"settings.json: {exc}") from None
+
+    def update_household(self, update: Callable[[HouseholdSettings], HouseholdSettings]
+                         ) -> HouseholdSettings:
+        with self.writing():
+            table = self._table(self._db_for_write("settings.json"), "household")
+            rows = table.all()
+            current = HouseholdSettings.from_doc(rows[0] if rows else None)
+            new = update(current)
+            table.truncate()
+            table.insert(new.to_doc())
+            return new
 
     # ------------------------------------------------------------ history
-    @staticmethod
-    def _week_file(day: date) -> str:
-        """History is kept one file per ISO week: a check-off rewrites a few dozen records."""
-        year, week, _ = day.isocalendar()
-        return f"history/{year:04d}-W{week:02d}.json"
-
-    def completions(self, first: date, last: date) -> dict[str, Completion]:
+    def completions(self, child_key: str, first: date, last: date) -> dict[str, Completion]:
         out: dict[str, Completion] = {}
         monday = first - timedelta(days=first.weekday())
         while monday <= last:
-            db = self._db(self._week_file(monday))
-            if db is not None:
-                for doc in self._table(db, "completions").all():
-                    c = mapping.completion_from_doc(doc)
-                    if first <= c.date <= last:
-                        out[c.item_id] = c
+            for doc in self._rows(self._read(week_file(child_key, monday)), "completions"):
+                c = self._completion(doc)
+                if first <= c.date <= last:
+                    out[c.item_id] = c
             monday += timedelta(days=7)
         return out
 
-    def history_files(self) -> list[str]:
-        folder = self.dir / "history"
-        if not folder.exists():
+    @staticmethod
+    def _completion(doc: dict[str, Any]) -> Completion:
+        try:
+            return mapping.completion_from_doc(doc)
+        except BadRecord as exc:
+            raise StoreError(f"a history file holds a record that cannot be read ({exc})") from None
+
+    def history_weeks(self, child_key: str) -> list[str]:
+        folder = self.dir / "history" / child_key
+        if not folder.is_dir():
             return []
-        return sorted(p.stem for p in folder.glob("????-W??.json"))
+        return sorted(p.stem for p in folder.iterdir() if WEEK_FILE.fullmatch(p.name))
 
     @staticmethod
     def _replace_with(doc: dict[str, Any]):
@@ -272,10 +396,11 @@ class Store:
             stored.update(doc)
         return transform
 
-    def put_completion(self, c: Completion) -> None:
+    def put_completion(self, child_key: str, c: Completion) -> None:
         """Save one record: one read (usually cached) and exactly one file write."""
+        _check_key(child_key)
         with self.writing():
-            table = self._table(self._db_for_write(self._week_file(c.date)), "completions")
+            table = self._table(self._db_for_write(week_file(child_key, c.date)), "completions")
             doc = mapping.completion_to_doc(c)
             found = table.get(Query().item_id == c.item_id)
             if found is None:
@@ -283,11 +408,12 @@ class Store:
             else:
                 table.update(self._replace_with(doc), doc_ids=[found.doc_id])
 
-    def put_completions(self, records: list[Completion]) -> None:
+    def put_completions(self, child_key: str, records: list[Completion]) -> None:
         """Many records at once (one write per week file and kind of change)."""
+        _check_key(child_key)
         by_file: dict[str, list[Completion]] = {}
         for c in records:
-            by_file.setdefault(self._week_file(c.date), []).append(c)
+            by_file.setdefault(week_file(child_key, c.date), []).append(c)
         with self.writing():
             for rel, recs in by_file.items():
                 table = self._table(self._db_for_write(rel), "completions")
@@ -302,19 +428,98 @@ class Store:
                 if new_docs:
                     table.insert_multiple(new_docs)
 
-    def remove_completion(self, item_id: str, day: date) -> bool:
+    def remove_completion(self, child_key: str, item_id: str, day: date) -> bool:
+        _check_key(child_key)
         with self.writing():
-            db = self._db(self._week_file(day))
-            if db is None:
+            if not (self.dir / week_file(child_key, day)).exists():
                 return False
-            return bool(self._table(db, "completions").remove(Query().item_id == item_id))
+            table = self._table(self._db_for_write(week_file(child_key, day)), "completions")
+            return bool(table.remove(Query().item_id == item_id))
+
+    # ------------------------------------------------------------ plan format 2 records
+    def _small(self, child_key: str, name: str) -> str:
+        return f"history/{_check_key(child_key)}/{name}.json"
+
+    def goal_ratings(self, child_key: str) -> list[GoalRating]:
+        try:
+            return [mapping.goal_rating_from_doc(d)
+                    for d in self._rows(self._read(self._small(child_key, "goal-ratings")), "ratings")]
+        except BadRecord as exc:
+            raise StoreError(f"goal-ratings.json: {exc}") from None
+
+    def add_goal_rating(self, child_key: str, rating: GoalRating) -> None:
+        with self.writing():
+            self._table(self._db_for_write(self._small(child_key, "goal-ratings")), "ratings").insert(
+                mapping.goal_rating_to_doc(rating))
+
+    def level_changes(self, child_key: str) -> list[LevelChange]:
+        try:
+            return [mapping.level_change_from_doc(d)
+                    for d in self._rows(self._read(self._small(child_key, "levels")), "levels")]
+        except BadRecord as exc:
+            raise StoreError(f"levels.json: {exc}") from None
+
+    def add_level_change(self, child_key: str, change: LevelChange) -> None:
+        with self.writing():
+            self._table(self._db_for_write(self._small(child_key, "levels")), "levels").insert(
+                mapping.level_change_to_doc(change))
+
+    def uses(self, child_key: str, first: date, last: date) -> list[AsNeededUse]:
+        out = []
+        monday = first - timedelta(days=first.weekday())
+        while monday <= last:
+            for doc in self._rows(self._read(week_file(child_key, monday)), "uses"):
+                try:
+                    u = mapping.use_from_doc(doc)
+                except BadRecord as exc:
+                    raise StoreError(f"a history file holds a record that cannot be read ({exc})") from None
+                if first <= u.date <= last:
+                    out.append(u)
+            monday += timedelta(days=7)
+        return sorted(out, key=lambda u: u.at)
+
+    def add_use(self, child_key: str, use: AsNeededUse) -> None:
+        _check_key(child_key)
+        with self.writing():
+            self._table(self._db_for_write(week_file(child_key, use.date)), "uses").insert(
+                mapping.use_to_doc(use))
 
     # ------------------------------------------------------------ photos
     @property
     def photos_dir(self) -> Path:
         return self.dir / "photos"
 
+    def write_photo(self, filename: str, data: bytes, after: Callable[[], Any] | None = None) -> None:
+        """Save a photo file, then (still under the lock) run `after` (the settings change)."""
+        if "/" in filename or filename.startswith("."):
+            raise StoreError(f"not a photo file name: {filename!r}")
+        with self.writing():
+            self.photos_dir.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(self.photos_dir / filename, data, keep_backup=False)
+            if after:
+                after()
+
+    def read_photo(self, filename: str) -> bytes | None:
+        if "/" in filename or filename.startswith("."):
+            return None
+        try:
+            return (self.photos_dir / filename).read_bytes()
+        except OSError:
+            return None
+
+    def remove_photo(self, filename: str, after: Callable[[], Any] | None = None) -> None:
+        with self.writing():
+            if after:
+                after()
+            if "/" not in filename and not filename.startswith("."):
+                (self.photos_dir / filename).unlink(missing_ok=True)
+
     def close(self) -> None:
         for db in self._dbs.values():
             db.close()
         self._dbs.clear()
+        self._read_cache.clear()
+
+
+def dump(doc: Any) -> bytes:
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

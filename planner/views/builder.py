@@ -1,6 +1,6 @@
 """Plan builder: a therapist makes or edits a complete plan from the activity library, without JSON.
 
-The draft and every rule live in planner.views.draft; this file only shows them.
+The draft and every rule live in planner.core.draft; this file only shows them.
 Every change updates the draft, checks it, and rebuilds the parts it touches (Flet matches
 keyed controls to the ones on screen, so only what changed is sent and focus stays put).
 """
@@ -14,9 +14,9 @@ import flet as ft
 from planner.core import importer
 from planner.core.model import AREAS, SLOTS, WEEKDAYS
 from planner.library import filter_library, load_library, picture_names
-from planner.views import draft as drafts
+from planner.core import draft as drafts
 from planner.views import rows, widgets
-from planner.views.draft import Draft, DraftActivity
+from planner.core.draft import Draft, DraftActivity
 
 if TYPE_CHECKING:
     from planner.views.plan import PlanView
@@ -43,7 +43,7 @@ class BuilderView:
         self.draft = draft
         self.library = load_library()
         self.pictures = picture_names()
-        self.known = drafts.known_versions(self.state.store.plan_records())
+        self.known = self.state.known_versions()
         self.area: str | None = None
         self.age: int | None = drafts.child_age(draft, self.state.today)
         self.goal_text = ""

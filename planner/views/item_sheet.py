@@ -6,9 +6,8 @@ from typing import TYPE_CHECKING, Callable
 
 import flet as ft
 
-from planner import photos
 from planner.core.model import RATING_LABELS, SKIP_REASON_LABELS, ScheduledItem, Status
-from planner.services import ServiceError
+from planner.services.errors import ServiceError
 from planner.views import rows, widgets
 
 if TYPE_CHECKING:
@@ -187,7 +186,7 @@ class ItemSheet:
         self.body.controls = c
 
     def _photo_row(self) -> ft.Control:
-        own = self.state.family and photos.has_photo(self.state.family, self.item.key)
+        own = self.state.has_photo(self.item.key)
         buttons: list[ft.Control] = [
             ft.OutlinedButton("Use my own photo", icon=ft.Icons.PHOTO_CAMERA_OUTLINED,
                               key="sheet-photo", height=widgets.TOUCH,
@@ -250,7 +249,7 @@ class ItemSheet:
             return
         f = files[0]
         try:
-            photos.set_photo(self.state.store, self.state.family, self.item.key, f.bytes or b"", f.name)
+            self.state.set_photo(self.item.key, f.bytes or b"", f.name)
         except ServiceError as exc:
             widgets.snack(self.shell.page, str(exc), error=True)
             return
@@ -259,7 +258,7 @@ class ItemSheet:
 
     def reset_photo(self) -> None:
         try:
-            photos.reset_photo(self.state.store, self.state.family, self.item.key)
+            self.state.reset_photo(self.item.key)
         except ServiceError as exc:
             widgets.snack(self.shell.page, str(exc), error=True)
             return

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 
 import flet as ft
 
-from planner import services
 from planner.core.model import Status
-from planner.services import ServiceError
+from planner.services.errors import ServiceError
+from planner.services.household import Reward
 from planner.views import rows, widgets
 from planner.views.item_sheet import Countdown
 
@@ -37,7 +37,7 @@ class KidView:
         if self.timer:
             self.timer.stop()
             self.timer = None
-        reward = services.reward(st.store, st.family, st.today)
+        reward = st.reward()
         remaining = st.remaining_today()
         top = ft.Row([
             ft.Container(ft.Row([ft.Icon(ft.Icons.STAR_ROUNDED, color="#F9A825", size=32),
@@ -69,7 +69,7 @@ class KidView:
                                          horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
 
     @staticmethod
-    def _stars_text(reward: services.Reward) -> str:
+    def _stars_text(reward: Reward) -> str:
         if reward.name:
             return f"{reward.stars} of {reward.goal} stars · {reward.name}"
         return f"{reward.stars} star" + ("" if reward.stars == 1 else "s")
@@ -99,7 +99,7 @@ class KidView:
                       spacing=0, tight=True),
         ], spacing=12), bgcolor="#FFFFFF", border_radius=ft.BorderRadius.all(20), padding=10, key="kid-next")
 
-    def _all_done(self, reward: services.Reward) -> ft.Control:
+    def _all_done(self, reward: Reward) -> ft.Control:
         lines = [ft.Icon(ft.Icons.EMOJI_EVENTS, size=140, color="#F9A825"),
                  ft.Text("All done!", size=48, weight=ft.FontWeight.BOLD, key="kid-all-done")]
         if reward.name:
@@ -110,7 +110,7 @@ class KidView:
                             alignment=ft.Alignment.CENTER, padding=ft.Padding.only(top=60))
 
     def _gate_button(self) -> ft.Control:
-        if services.has_pin(self.state.family):
+        if self.state.has_pin():
             return widgets.icon_button(ft.Icons.LOCK_OUTLINE, PIN_GATE_LABEL, "kid-gate",
                                        on_click=lambda e: self.ask_pin(), icon_size=28)
         self.hold_ring = ft.ProgressRing(value=0, width=44, height=44, stroke_width=4, visible=False)
@@ -174,13 +174,20 @@ class KidView:
         dialog = ft.AlertDialog(title=ft.Text("Grown-ups only"), content=field, key="gate-dialog")
 
         def unlock(e=None) -> None:
-            if services.check_pin(self.state.family, field.value or ""):
+            try:
+                result = self.state.check_pin(field.value or "")
+            except ServiceError as exc:
+                field.error = str(exc)
+                field.update()
+                return
+            if result.ok:
                 widgets.close(dialog)
                 self.shell.leave_kid_mode()
             else:
-                field.error = "That PIN is not right"
+                field.error = "That PIN is not right" if not result.wait_seconds else result.message()
                 field.value = ""
                 field.update()
+                self.shell.page.run_task(field.focus)
 
         field.on_submit = unlock
         dialog.actions = [ft.TextButton("Cancel", key="gate-cancel", on_click=lambda e: widgets.close(dialog)),

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from planner.core import scheduler
-from planner.views import draft as drafts
+from planner.core import draft as drafts
 from planner.views import widgets
 from planner.views.builder import BuilderView
 from planner.views.plan_import import ImportFlow, plan_body
@@ -92,7 +92,7 @@ class PlanView:
         st = self.state
         plan = st.plan
         if edit and plan is not None:
-            known = drafts.known_versions(st.store.plan_records())
+            known = st.known_versions()
             draft = drafts.draft_from_plan(plan, known.get(plan.plan_id, plan.version) + 1)
         else:
             draft = drafts.new_draft(st.today, st.family.name if st.family else "", plan)

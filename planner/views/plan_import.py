@@ -6,11 +6,12 @@ from typing import TYPE_CHECKING, Callable
 
 import flet as ft
 
-from planner import services
+from planner.services.plans import csv_problem
 from planner.core import importer, scheduler
 from planner.core.model import WEEKDAYS, Plan
-from planner.services import ImportOutcome, ServiceError
-from planner.views import draft as drafts
+from planner.services.errors import ServiceError
+from planner.services.plans import ImportOutcome
+from planner.core import draft as drafts
 from planner.views import widgets
 
 if TYPE_CHECKING:
@@ -84,8 +85,8 @@ class ImportFlow:
                        f"{importer.MAX_PLAN_BYTES // 1000} KB)")
         else:
             self.data = data
-            if services.looks_like_csv(name, data):
-                problem = drafts.csv_problem(data, name)
+            if self.state.looks_like_csv(name, data):
+                problem = csv_problem(data, name)
                 if problem:
                     self._fail(problem)
                 else:
@@ -114,8 +115,8 @@ class ImportFlow:
 
     def _preview(self, options: importer.CsvOptions | None = None) -> None:
         try:
-            plan = services.parse_plan(self.data, self.name, options)
-            outcome = services.import_plan(self.state.store, plan, self.state.today, dry_run=True)
+            plan = self.state.parse_plan(self.data, self.name, options)
+            outcome = self.state.preview_import(plan)
         except ServiceError as exc:
             self._fail(str(exc))
             return
@@ -163,19 +164,13 @@ class ImportFlow:
             self.view.show("view")
             return
         try:
-            services.import_plan(st.store, self.plan, st.today)
+            st.apply_import(self.plan)
         except ServiceError as exc:
             self._fail(str(exc))
             self.view.show("import")
             return
-        plan_id = self.plan.plan_id
         self.reset()
         self.view.builder = None
-        key = next((r["child_key"] for r in st.store.plan_records() if r["plan_id"] == plan_id), None)
-        if key and (st.family is None or st.family.key != key) and len(st.children()) > 1:
-            st.switch_child(key)
-        else:
-            st.reload()
         st.viewing = st.today
         self.view.mode = "view"
         self.shell.refresh_all()

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from planner.core import progress
+from planner.core.daystate import DayKind, DayState
+from planner.core.model import slot_label as model_slot_label
 from planner.core.model import (
     RATING_LABELS, SKIP_REASON_LABELS, SLOTS, Day, Plan, ScheduledItem, Status,
 )
@@ -27,7 +29,7 @@ def area_label(area: str) -> str:
 
 
 def slot_label(slot: str) -> str:
-    return (area_palette()["slots"].get(slot, {}) or {}).get("label") or slot.replace("-", " ").capitalize()
+    return (area_palette()["slots"].get(slot, {}) or {}).get("label") or model_slot_label(slot)
 
 
 def long_date(d: date) -> str:
@@ -60,12 +62,8 @@ def day_header(day: Day, today: date, in_plan: bool) -> DayHeader:
     title = ("Today · " if mode == "today" else "") + long_date(day.date)
     message = ""
     if not day.items:
-        if day.paused:
-            message = "Practice is paused for this day. Enjoy the break together!"
-        elif not in_plan:
-            message = "There is no plan for this day."
-        else:
-            message = "Rest day: nothing to practise. Play, rest and have fun!"
+        kind = DayKind.PAUSED if day.paused else DayKind.REST if in_plan else DayKind.OUTSIDE
+        message = DayState(kind).message
     elif mode == "today" and s.handled == s.total:
         message = "All done for today. Well done!"
     return DayHeader(

@@ -6,9 +6,8 @@ from typing import TYPE_CHECKING
 
 import flet as ft
 
-from planner import services
 from planner.core.model import WEEKDAYS
-from planner.services import ServiceError
+from planner.services.errors import ServiceError
 from planner.views import widgets
 
 if TYPE_CHECKING:
@@ -65,23 +64,25 @@ class SettingsView:
                                   ft.OutlinedButton("Resume", key="settings-resume", height=widgets.TOUCH,
                                                     on_click=lambda e: self.pause(False))], wrap=True),
                           ft.Text(self._paused_text(paused), size=13, key="settings-paused")))
-        has_pin = services.has_pin(st.family)
+        has_pin = st.has_pin()
         self.pin = ft.TextField(label="New PIN (4-8 digits)", password=True, width=200, max_length=8,
                                 keyboard_type=ft.KeyboardType.NUMBER, key="settings-pin")
+        self.pin_again = ft.TextField(label="The same PIN again", password=True, width=200, max_length=8,
+                                      keyboard_type=ft.KeyboardType.NUMBER, key="settings-pin-again")
         c.append(widgets.section("Parent PIN for leaving kid mode",
                           ft.Text("A PIN is set." if has_pin else
                                   "No PIN: leaving kid mode needs a 3-second press and hold.", size=13,
                                   key="settings-pin-state"),
-                          self.pin,
+                          ft.Row([self.pin, self.pin_again], wrap=True),
                           ft.Row([ft.FilledButton("Save PIN", key="settings-save-pin", height=widgets.TOUCH,
                                                   on_click=lambda e: self.save_pin()),
                                   ft.OutlinedButton("Remove PIN", key="settings-remove-pin", height=widgets.TOUCH,
                                                     disabled=not has_pin, on_click=lambda e: self.remove_pin())],
                                  wrap=True)))
-        s = st.settings()
-        self.reward_name = ft.TextField(label="Reward (e.g. a trip to the park)", value=s.get("reward_name") or "",
+        s = st.child_settings()
+        self.reward_name = ft.TextField(label="Reward (e.g. a trip to the park)", value=s.reward_name,
                                         max_length=60, key="settings-reward-name")
-        self.reward_goal = ft.TextField(label="Stars needed", value=str(s.get("reward_goal") or 20), width=150,
+        self.reward_goal = ft.TextField(label="Stars needed", value=str(s.reward_goal), width=150,
                                         keyboard_type=ft.KeyboardType.NUMBER, key="settings-reward-goal")
         c.append(widgets.section("Reward in kid mode", self.reward_name, self.reward_goal,
                           ft.FilledButton("Save reward", key="settings-save-reward", height=widgets.TOUCH,
@@ -89,11 +90,8 @@ class SettingsView:
         c.extend(self.extra_sections())
 
     def extra_sections(self) -> list[ft.Control]:
-        """Backup, restore and calendar (planner.views.sharing), when present."""
-        try:
-            from planner.views import sharing
-        except ImportError:
-            return []
+        """Backup, restore and calendar (planner.views.sharing)."""
+        from planner.views import sharing
         return sharing.settings_sections(self.shell)
 
     @staticmethod
@@ -124,7 +122,7 @@ class SettingsView:
         except (TypeError, ValueError):
             return self._fail("Minutes must be whole numbers")
         try:
-            services.revise_plan(self.state.store, self.state.family, self.state.today,
+            self.state.revise(
                                  daily_minutes={"weekday": wd, "weekend": we})
         except ServiceError as exc:
             return self._fail(str(exc))
@@ -135,7 +133,7 @@ class SettingsView:
 
     def save_rest(self) -> None:
         try:
-            services.revise_plan(self.state.store, self.state.family, self.state.today,
+            self.state.revise(
                                  rest_days=[d for d in WEEKDAYS if self.rest[d]])
         except ServiceError as exc:
             return self._fail(str(exc))
@@ -148,21 +146,21 @@ class SettingsView:
         except ValueError:
             return self._fail("Write the dates as YYYY-MM-DD, for example 2026-12-24")
         try:
-            services.set_pauses(self.state.store, self.state.family, first, last, add=add)
+            self.state.set_pauses(first, last, add=add)
         except ServiceError as exc:
             return self._fail(str(exc))
         self._done("Paused" if add else "Resumed")
 
     def save_pin(self) -> None:
         try:
-            services.set_pin(self.state.store, self.state.family, self.pin.value or "")
+            self.state.set_pin(self.pin.value or "", self.pin_again.value or "")
         except ServiceError as exc:
             return self._fail(str(exc))
         self._done("PIN saved" if self.pin.value else "PIN removed")
 
     def remove_pin(self) -> None:
         try:
-            services.set_pin(self.state.store, self.state.family, None)
+            self.state.set_pin(None)
         except ServiceError as exc:
             return self._fail(str(exc))
         self._done("PIN removed")
@@ -173,8 +171,7 @@ class SettingsView:
         except (TypeError, ValueError):
             return self._fail("Stars needed must be a whole number")
         try:
-            services.set_reward(self.state.store, self.state.family, self.reward_name.value or "", goal,
-                                self.state.today)
+            self.state.set_reward(self.reward_name.value or "", goal)
         except ServiceError as exc:
             return self._fail(str(exc))
         self._done("Reward saved: stars count from today")

@@ -6,9 +6,8 @@ from typing import TYPE_CHECKING
 
 import flet as ft
 
-from planner import services_extra
 from planner.core.model import SLOTS
-from planner.services import ServiceError
+from planner.services.errors import ServiceError
 from planner.views import rows, widgets
 
 if TYPE_CHECKING:
@@ -46,9 +45,7 @@ def progress_sections(shell: "Shell") -> list[ft.Control]:
         st = shell.state
         try:
             first = first_day()
-            data = services_extra.report_bytes(st.store, st.family, first, st.today, st.today, fmt)
-            first_real, last = services_extra.report_period(st.family, first, st.today, st.today)
-            name = services_extra.report_filename(st.family, first_real, last, fmt)
+            name, data = st.report(first, fmt)
         except ServiceError as exc:
             widgets.snack(shell.page, str(exc), error=True)
             return
@@ -72,8 +69,7 @@ def settings_sections(shell: "Shell") -> list[ft.Control]:
     st = shell.state
     out: list[ft.Control] = []
     if st.has_plan:
-        defaults = services_extra.library_slot_times()
-        chosen = dict(defaults, **(st.settings().get("slot_times") or {}))
+        chosen = st.slot_times()
         fields = {s: ft.TextField(label=rows.slot_label(s), value=chosen.get(s, ""), width=110,
                                   key=f"slot-time-{s}") for s in SLOTS}
 
@@ -89,8 +85,7 @@ def settings_sections(shell: "Shell") -> list[ft.Control]:
                     return
                 times[s] = v
             try:
-                from planner import services
-                services.update_settings(st.store, st.family, slot_times=times)
+                st.set_slot_times(times)
             except ServiceError as exc:
                 widgets.snack(shell.page, str(exc), error=True)
                 return
@@ -98,11 +93,11 @@ def settings_sections(shell: "Shell") -> list[ft.Control]:
 
         async def export(e) -> None:
             try:
-                data = services_extra.calendar_ics_bytes(st.store, st.family, st.today, 28, datetime.now())
+                name, data = st.calendar(28)
             except ServiceError as exc:
                 widgets.snack(shell.page, str(exc), error=True)
                 return
-            await _download(shell, f"{st.family.key}-practice.ics", data)
+            await _download(shell, name, data)
 
         out.append(widgets.section("Calendar reminders",
                          ft.Text("Adds the next 4 weeks of practice to your phone's calendar, with a "
@@ -117,13 +112,12 @@ def settings_sections(shell: "Shell") -> list[ft.Control]:
                          key="calendar-card"))
 
     async def backup(e) -> None:
-        now = datetime.now()
         try:
-            data = services_extra.backup_bytes(st.store, now)
+            name, data = st.backup()
         except ServiceError as exc:
             widgets.snack(shell.page, str(exc), error=True)
             return
-        await _download(shell, services_extra.backup_name(now), data)
+        await _download(shell, name, data)
 
     async def restore(e) -> None:
         files = await shell.file_picker.pick_files(dialog_title="Choose a backup file", with_data=True,
@@ -132,20 +126,20 @@ def settings_sections(shell: "Shell") -> list[ft.Control]:
             return
         data = files[0].bytes or b""
         try:
-            found = services_extra.verify_backup(data)
+            found = st.inspect_backup(data)
         except ServiceError as exc:
             widgets.snack(shell.page, f"{files[0].name}: {exc}", error=True)
             return
 
         dialog = ft.AlertDialog(
             key="restore-dialog", title=ft.Text("Restore this backup?"),
-            content=ft.Text(f"Backup made {found.created} with {len(found.files)} files. What is on this "
+            content=ft.Text(f"Backup made {found.created_text} with {found.files} files. What is on this "
                             "device now is kept in a copy inside the data folder."))
 
         def confirm(_e) -> None:
             widgets.close(dialog)
             try:
-                outcome = services_extra.restore_bytes(st.store, data, datetime.now())
+                outcome = st.restore(data)
             except ServiceError as exc:
                 widgets.snack(shell.page, str(exc), error=True)
                 return

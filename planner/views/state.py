@@ -1,22 +1,30 @@
-"""The app's state: domain values plus calls to services. No Flet here, no rules."""
+"""The app's state and its only door to the services: one method per user action. No Flet
+here and no rules: each method loads, calls a service and returns what the view needs, or raises
+ServiceError with a line for the user."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
-from planner import photos, services
+from planner.core.family import Family
 from planner.core.model import Day, Plan, ScheduledItem, Status
-from planner.services import Family, ServiceError
-from planner.storage.store import Store
+from planner.services import household, photos, plans, practice, sharing
+from planner.services.errors import ServiceError
+from planner.services.household import PinCheck, Reward
+from planner.services.plans import ImportOutcome
+from planner.storage.records import ChildSettings, HouseholdSettings
+from planner.storage.store import Store, StoreError
 
-APP_KEY = "__app__"      # settings document for app-wide choices (which child is shown)
+__all__ = ["AppState", "ServiceError"]
 
 
 class AppState:
-    def __init__(self, data_dir: str | Path, today: Callable[[], date]):
+    def __init__(self, data_dir: str | Path, today: Callable[[], date],
+                 now: Callable[[], datetime] = datetime.now):
         self.store = Store(data_dir)
         self._today = today
+        self._now = now
         self.family: Family | None = None
         self.problem: str = ""
         self.viewing: date = today()
@@ -27,28 +35,27 @@ class AppState:
     def today(self) -> date:
         return self._today()
 
+    def now(self) -> datetime:
+        return self._now()
+
     def reload(self, child: str | None = None) -> None:
-        wanted = child or self.store.settings(APP_KEY).get("child")
         try:
-            kids = services.children(self.store)
+            wanted = child or self.store.household().child
+            kids = household.children(self.store)
             if wanted and wanted not in {k for k, _ in kids}:
                 wanted = None
             if not wanted and kids:
                 wanted = kids[0][0]
-            self.family = services.load_family(self.store, self._name_of(wanted, kids)) if kids else None
+            self.family = household.load_family(self.store, key=wanted) if kids else None
             self.problem = "" if kids else "no plan yet"
-        except ServiceError as exc:
+        except (ServiceError, StoreError) as exc:
             self.family, self.problem = None, str(exc)
 
-    @staticmethod
-    def _name_of(key: str | None, kids: list[tuple[str, str]]) -> str | None:
-        return next((n for k, n in kids if k == key), None)
-
     def children(self) -> list[tuple[str, str]]:
-        return services.children(self.store)
+        return household.children(self.store)
 
     def switch_child(self, key: str) -> None:
-        self.store.update_settings(APP_KEY, {"child": key})
+        household.update_household(self.store, child=key)
         self.reload(key)
 
     @property
@@ -66,10 +73,10 @@ class AppState:
 
     # ------------------------------------------------------------ reading
     def day(self, when: date | None = None) -> Day:
-        return services.day(self.store, self.family, when or self.viewing)
+        return practice.day(self.store, self.family, when or self.viewing)
 
     def days(self, first: date, count: int) -> list[Day]:
-        return services.days(self.store, self.family, first, count)
+        return practice.days(self.store, self.family, first, count)
 
     def remaining_today(self) -> list[ScheduledItem]:
         return [it for it in self.day(self.today).items if it.status is Status.PLANNED]
@@ -77,20 +84,81 @@ class AppState:
     def editable(self, when: date) -> bool:
         return when <= self.today
 
-    # ------------------------------------------------------------ acting
+    def child_settings(self) -> ChildSettings:
+        return (self.family.settings if self.family else None) or ChildSettings()
+
+    def household(self) -> HouseholdSettings:
+        return household.household(self.store)
+
+    # ------------------------------------------------------------ check-offs
     def tick(self, item: ScheduledItem, checked: bool) -> ScheduledItem:
         if checked:
-            return services.record(self.store, item, self.today, Status.DONE)
-        return services.undo(self.store, item, self.today)
+            return self.record(item, Status.DONE)
+        return self.undo(item)
 
     def record(self, item: ScheduledItem, status: Status, **kw) -> ScheduledItem:
-        return services.record(self.store, item, self.today, status, **kw)
+        return practice.record(self.store, self.family, item, self.today, status, now=self.now(), **kw)
 
     def undo(self, item: ScheduledItem) -> ScheduledItem:
-        return services.undo(self.store, item, self.today)
+        return practice.undo(self.store, self.family, item, self.today)
 
-    def settings(self) -> dict:
-        return dict(self.family.settings) if self.family else {}
+    # ------------------------------------------------------------ kid mode and the parent PIN
+    @property
+    def kid_mode(self) -> bool:
+        try:
+            return self.household().kid_mode
+        except ServiceError:
+            return False
+
+    def set_kid_mode(self, on: bool) -> None:
+        household.update_household(self.store, kid_mode=on)
+
+    def has_pin(self) -> bool:
+        return household.has_pin(self.store)
+
+    def set_pin(self, pin: str | None, confirm: str | None = None) -> None:
+        household.set_pin(self.store, pin, confirm)
+
+    def check_pin(self, pin: str) -> PinCheck:
+        return household.check_pin(self.store, pin, self.now())
+
+    def reward(self) -> Reward:
+        return household.reward(self.store, self.family, self.today)
+
+    def set_reward(self, name: str, goal: int) -> None:
+        household.set_reward(self.store, self.family, name, goal, self.today)
+
+    def set_pauses(self, first: date, last: date, add: bool = True) -> None:
+        household.set_pauses(self.store, self.family, first, last, add=add)
+
+    def revise(self, **changes) -> ImportOutcome:
+        """A settings change that becomes a new plan version from today (budget, rest days)."""
+        return plans.revise_plan(self.store, self.family, self.today, **changes)
+
+    # ------------------------------------------------------------ plans
+    @staticmethod
+    def looks_like_csv(name: str, data: bytes) -> bool:
+        return plans.looks_like_csv(name, data)
+
+    @staticmethod
+    def parse_plan(data: bytes, name: str, options=None) -> Plan:
+        return plans.parse_plan(data, name, options)
+
+    def preview_import(self, plan: Plan) -> ImportOutcome:
+        return plans.import_plan(self.store, plan, self.today, dry_run=True)
+
+    def apply_import(self, plan: Plan) -> ImportOutcome:
+        """Store the plan and show its child."""
+        outcome = plans.import_plan(self.store, plan, self.today, now=self.now())
+        key = plans.child_of_plan(self.store, plan.plan_id)
+        if key and (self.family is None or self.family.key != key) and len(self.children()) > 1:
+            self.switch_child(key)
+        else:
+            self.reload()
+        return outcome
+
+    def known_versions(self) -> dict[str, int]:
+        return plans.known_versions(self.store)
 
     # ------------------------------------------------------------ pictures
     def picture(self, item_key: str, default: str) -> str | bytes:
@@ -101,3 +169,42 @@ class AppState:
                 return data
         return default
 
+    def has_photo(self, item_key: str) -> bool:
+        return bool(self.family) and photos.has_photo(self.family, item_key)
+
+    def set_photo(self, item_key: str, data: bytes, name: str) -> None:
+        photos.set_photo(self.store, self.family, item_key, data, name)
+
+    def reset_photo(self, item_key: str) -> None:
+        photos.reset_photo(self.store, self.family, item_key)
+
+    # ------------------------------------------------------------ sharing
+    def report(self, first: date | None, fmt: str) -> tuple[str, bytes]:
+        """(file name, bytes) of the report from `first` to today."""
+        data = sharing.report_bytes(self.store, self.family, first, self.today, self.today, fmt)
+        real_first, last = sharing.report_period(self.family, first, self.today, self.today)
+        return sharing.report_filename(self.family, real_first, last, fmt), data
+
+    def slot_times(self) -> dict[str, str]:
+        """The reminder time of each slot: the family's choice, else the library's."""
+        return dict(sharing.library_slot_times(), **dict(self.household().slot_times))
+
+    def set_slot_times(self, times: dict[str, str]) -> None:
+        household.update_household(self.store, slot_times=times)
+
+    def calendar(self, days: int = 28) -> tuple[str, bytes]:
+        data = sharing.calendar_ics_bytes(self.store, self.family, self.today, days, self.now())
+        return f"{self.family.key}-reminders.ics", data
+
+    def backup(self) -> tuple[str, bytes]:
+        now = self.now()
+        return sharing.backup_name(now), sharing.backup_bytes(self.store, now)
+
+    @staticmethod
+    def inspect_backup(data: bytes) -> sharing.BackupInfo:
+        return sharing.inspect_backup(data)
+
+    def restore(self, data: bytes) -> sharing.RestoreOutcome:
+        outcome = sharing.restore_bytes(self.store, data, self.now())
+        self.reload()
+        return outcome

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from planner.core.model import ScheduledItem, Status
-from planner.services import ServiceError
+from planner.services.errors import ServiceError
 from planner.views import rows, widgets
 from planner.views.item_sheet import ItemSheet
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from planner.core import progress
+from planner.core.daystate import day_state
 from planner.views import rows, widgets
 
 if TYPE_CHECKING:
@@ -46,9 +47,8 @@ class WeekView:
                                              key="week-summary"))
         for d, cell in zip(days, cells):
             s = progress.summarize_day(d)
-            sub = "Rest day" if not d.items else f"{s.done + s.partial} of {s.total} done · {s.minutes_done} of {s.minutes_planned} min"
-            if d.paused:
-                sub = "Paused"
+            sub = (day_state(d, st.family.plan_on(d.date)).label if not d.items else
+                   f"{s.done + s.partial} of {s.total} done · {s.minutes_done} of {s.minutes_planned} min")
             self.control.controls.append(ft.ListTile(
                 title=ft.Text(rows.long_date(d.date) + (" (today)" if cell.is_today else ""),
                               weight=ft.FontWeight.W_600 if cell.is_today else None),

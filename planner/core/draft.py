@@ -14,6 +14,7 @@ from typing import Any, Mapping
 from planner.core import importer, scheduler
 from planner.core.importer import PlanError
 from planner.core.model import (
+    slot_label,
     AREAS, DAILY_SPREAD, FORMAT, SLOTS, WEEKDAYS, LibraryActivity, Plan, PlanActivity, age_in_years,
 )
 
@@ -407,7 +408,6 @@ def activity_title(a: DraftActivity, library: Mapping[str, LibraryActivity]) -> 
 
 def draft_line(a: DraftActivity, d: Draft | None = None) -> str:
     """"3x a week · 5 min · Afternoon" for a draft activity, as typed."""
-    from planner.views.rows import slot_label
     if a.kind == "days":
         often = ", ".join(x.capitalize() for x in WEEKDAYS if x in a.days) or "no day chosen"
     elif a.kind == "day":
@@ -452,7 +452,6 @@ def _d(day: date) -> str:
 
 def activity_line(a: PlanActivity) -> str:
     """"3x a week · 5 min · After school"."""
-    from planner.views.rows import slot_label
     slots = ", ".join(slot_label(s) for s in a.when)
     return " · ".join(x for x in (a.frequency.describe(), a.dose_text(), slots) if x)
 
@@ -489,17 +488,6 @@ def known_versions(records: list[dict[str, Any]]) -> dict[str, int]:
     for r in records:
         out[r["plan_id"]] = max(out.get(r["plan_id"], 0), int(r["version"]))
     return out
-
-
-def csv_problem(data: bytes, name: str) -> str:
-    """A CSV file's own problem (encoding, header) before asking for the plan-level fields; "" if none."""
-    from planner.services import ServiceError, parse_plan
-    try:
-        parse_plan(data, name, importer.CsvOptions())
-    except ServiceError as exc:
-        text = str(exc)
-        return "" if re.search(r": --(child|start): ", text) else text
-    return ""
 
 
 def activity_dose(lib: LibraryActivity) -> str:

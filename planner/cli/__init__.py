@@ -1,0 +1,7 @@
+"""The command line (`planner`): one module per command group, each imported when its command runs."""
+from __future__ import annotations
+
+
+def main(argv: list[str] | None = None) -> int:
+    from planner.cli.entry import main as run
+    return run(argv)

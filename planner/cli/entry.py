@@ -1,0 +1,146 @@
+"""`planner`: the command line. The parser names each command's function by module path, and
+the module is imported only when its command runs (`planner done` loads no report, PDF, calendar,
+archive or Flet code). Never imports Flet except for `planner app`."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import NoReturn
+
+from planner.cli.args import (
+    AREAS, FORMATS, LEVELS, ASSISTS, PAPERS, RATINGS, SKIP_REASONS, ENGINE_STATES, MAX_CALENDAR_DAYS,
+    date_arg, range_int, rest_days, text_arg,
+)
+
+EXIT_USAGE = 2
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        print(f"error: {message} (see `planner --help`)", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _cmd(sub, name: str, target: str, help: str) -> argparse.ArgumentParser:
+    p = sub.add_parser(name, help=help)
+    p.set_defaults(target=target)
+    return p
+
+
+def build_parser() -> Parser:
+    p = Parser(prog="planner", description="Home-practice planner for pediatric occupational therapy.")
+    p.add_argument("--data-dir", help="data folder (default: $PLANNER_DATA_DIR or the user data folder)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    imp = _cmd(sub, "import", "plans:cmd_import", "import a plan file (JSON, CSV or FHIR)")
+    imp.add_argument("file")
+    imp.add_argument("--dry-run", action="store_true", help="check and preview, store nothing")
+    imp.add_argument("--child", type=text_arg("--child", 60), help="CSV: the child's name")
+    imp.add_argument("--start", type=date_arg, help="CSV: first day")
+    imp.add_argument("--end", type=date_arg, help="CSV: last day")
+    imp.add_argument("--daily-minutes", type=range_int(1, 240))
+    imp.add_argument("--weekday-minutes", type=range_int(1, 240))
+    imp.add_argument("--weekend-minutes", type=range_int(1, 240))
+    imp.add_argument("--rest-days", type=rest_days, default=[])
+    imp.add_argument("--plan-id", type=text_arg("--plan-id", 64), help="CSV: plan id (default from child and start)")
+    imp.add_argument("--version", type=range_int(1, 1_000_000), help="CSV: plan version")
+
+    sch = _cmd(sub, "schedule", "plans:cmd_schedule", "show the schedule")
+    sch.add_argument("--from", dest="first", type=date_arg, help="first day (default today)")
+    sch.add_argument("--days", type=range_int(1, 400), default=7)
+    sch.add_argument("--child", type=text_arg("--child", 60))
+    sch.add_argument("--json", action="store_true")
+
+    done = _cmd(sub, "done", "plans:cmd_done", "tick an item off")
+    done.add_argument("item_id", type=text_arg("item id", 200))
+    done.add_argument("--partial", action="store_true")
+    done.add_argument("--rating", choices=RATINGS)
+    done.add_argument("--note", type=text_arg("--note", 500, multiline=True))
+    done.add_argument("--child", type=text_arg("--child", 60))
+
+    skip = _cmd(sub, "skip", "plans:cmd_skip", "skip an item, with a reason")
+    skip.add_argument("item_id", type=text_arg("item id", 200))
+    skip.add_argument("--reason", choices=SKIP_REASONS, default="other")
+    skip.add_argument("--note", type=text_arg("--note", 500, multiline=True))
+    skip.add_argument("--child", type=text_arg("--child", 60))
+
+    und = _cmd(sub, "undo", "plans:cmd_undo", "take back a tick or a skip")
+    und.add_argument("item_id", type=text_arg("item id", 200))
+    und.add_argument("--child", type=text_arg("--child", 60))
+
+    lib = _cmd(sub, "library", "plans:cmd_library", "list library activities")
+    lib.add_argument("--area", choices=AREAS)
+    ages = lib.add_mutually_exclusive_group()
+    ages.add_argument("--age", type=range_int(0, 18), help="age in whole years")
+    ages.add_argument("--age-months", type=range_int(0, 216), help="age in months (for infants)")
+    lib.add_argument("--json", action="store_true")
+
+    _cmd(sub, "demo", "plans:cmd_demo", "import the bundled demo plan into an empty data folder")
+
+    kids = _cmd(sub, "children", "household:cmd_children", "list the children of this data folder")
+    kids.add_argument("--json", action="store_true")
+
+    pin = _cmd(sub, "pin", "household:cmd_pin", "clear the parent PIN (whoever runs commands on "
+               "this device owns it)")
+    pin.add_argument("--clear", action="store_true", required=True)
+
+    rep = _cmd(sub, "report", "sharing:cmd_report", "progress report (text, CSV, JSON or PDF)")
+    rep.add_argument("--from", dest="first", type=date_arg,
+                     help="first day (default: the start of the plan in effect)")
+    rep.add_argument("--to", dest="last", type=date_arg, help="last day (default: today)")
+    rep.add_argument("--format", choices=FORMATS, default="text")
+    rep.add_argument("--paper", choices=PAPERS, help="PDF page size (default: from the locale)")
+    rep.add_argument("-o", "--output", help="write to this file (required for pdf)")
+    rep.add_argument("--child", type=text_arg("--child", 60))
+
+    cal = _cmd(sub, "calendar", "sharing:cmd_calendar", "export practice reminders as an .ics file")
+    cal.add_argument("--from", dest="first", type=date_arg, help="first day (default today)")
+    cal.add_argument("--days", type=range_int(1, MAX_CALENDAR_DAYS), default=28)
+    cal.add_argument("-o", "--output", required=True, help="the .ics file to write")
+    cal.add_argument("--child", type=text_arg("--child", 60))
+
+    bak = _cmd(sub, "backup", "sharing:cmd_backup", "save the whole data folder into one file")
+    bak.add_argument("file")
+
+    res = _cmd(sub, "restore", "sharing:cmd_restore", "bring a backup file back into the data folder")
+    res.add_argument("file")
+
+    app = _cmd(sub, "app", "app:cmd_app", "start the app in the browser")
+    app.add_argument("--host")
+    app.add_argument("--port", type=range_int(1, 65535), default=8550)
+    app.add_argument("--no-browser", action="store_true")
+    app.add_argument("--lan", action="store_true",
+                     help="serve on the home network; devices pair with a one-time code")
+    app.add_argument("--demo-if-empty", action="store_true", help=argparse.SUPPRESS)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:          # --help, or a usage error already printed
+        return int(exc.code or 0)
+    if not args.command:
+        parser.print_help()
+        return 0
+    from planner import clock
+    from planner.services.errors import ServiceError
+    from planner.storage.store import Store, StoreError, resolve_data_dir
+    store = None
+    try:
+        today = clock.today()          # a bad PLANNER_TODAY is reported before anything runs
+        store = Store(resolve_data_dir(args.data_dir))
+        module, name = args.target.split(":")
+        command = getattr(importlib.import_module(f"planner.cli.{module}"), name)
+        return command(args, store, today) or 0
+    except (clock.ClockError, ServiceError, StoreError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if store is not None:
+            for notice in store.notices:
+                print(f"warning: {notice}", file=sys.stderr)

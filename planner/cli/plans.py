@@ -1,0 +1,132 @@
+"""`planner import`, `schedule`, `done`, `skip`, `undo`, `library`, `demo`."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from typing import Any
+
+from planner.core.model import Day, Status
+from planner.services import household, plans, practice
+from planner.storage.store import Store
+
+
+def cmd_import(args: argparse.Namespace, store: Store, today: date) -> int:
+    from planner.core.importer import CsvOptions
+    data = plans.read_plan_bytes(args.file)
+    opts = CsvOptions(
+        child=args.child, start=args.start.isoformat() if args.start else None,
+        end=args.end.isoformat() if args.end else None, daily_minutes=args.daily_minutes,
+        weekday_minutes=args.weekday_minutes, weekend_minutes=args.weekend_minutes,
+        rest_days=args.rest_days, plan_id=args.plan_id, version=args.version,
+    )
+    plan = plans.parse_plan(data, args.file, opts)
+    outcome = plans.import_plan(store, plan, today, dry_run=args.dry_run)
+    print(outcome.summary())
+    for w in outcome.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    if args.dry_run:
+        print_plan_preview(outcome.plan)
+    return 0
+
+
+def print_plan_preview(plan) -> None:
+    goals = {g.id: g for g in plan.goals}
+    for g in plan.goals:
+        print(f"goal {g.id}: {g.text}")
+        for a in plan.activities:
+            if a.goal == g.id:
+                print(f"  - {a.title}: {a.frequency.describe()}, {a.dose_text()}")
+    others = [a for a in plan.activities if a.goal not in goals]
+    if others:
+        print("other activities:")
+        for a in others:
+            print(f"  - {a.title}: {a.frequency.describe()}, {a.dose_text()}")
+
+
+def day_json(d: Day) -> dict[str, Any]:
+    return {
+        "date": d.date.isoformat(), "weekday": d.weekday, "budget_minutes": d.budget_minutes,
+        "planned_minutes": d.planned_minutes,
+        "items": [{
+            "id": it.id, "activity": it.key, "title": it.title, "kid_title": it.kid_title,
+            "slot": it.slot, "minutes": it.minutes, "reps": it.reps, "sets": it.sets,
+            "goal": it.goal, "areas": list(it.areas), "setting": it.setting,
+            "sensory_diet": it.sensory_diet, "picture": it.picture, "status": it.status.value,
+        } for it in d.items],
+    }
+
+
+MARKS = {Status.PLANNED: "[ ]", Status.DONE: "[x]", Status.PARTIAL: "[~]", Status.SKIPPED: "[-]"}
+
+
+def cmd_schedule(args: argparse.Namespace, store: Store, today: date) -> int:
+    from planner.core.daystate import day_state
+    family = household.load_family(store, args.child)
+    first = args.first or today
+    got = practice.days(store, family, first, args.days)
+    plan = family.plan_on(first)
+    if args.json:
+        print(json.dumps({"child": family.name, "child_key": family.key, "plan_id": plan.plan_id,
+                          "days": [day_json(d) for d in got]}, ensure_ascii=False))
+        return 0
+    print(f"{family.name}: plan {plan.plan_id} (version {plan.version})")
+    for d in got:
+        head = f"{d.date:%a %Y-%m-%d}"
+        if not d.items:
+            print(f"{head}  {day_state(d, family.plan_on(d.date)).text}")
+            continue
+        print(f"{head}  {d.planned_minutes} of {d.budget_minutes} min")
+        for it in d.items:
+            print(f"  {MARKS[it.status]} {it.slot:<15} {it.title:<32} {it.dose_text():<12} {it.id}")
+    return 0
+
+
+def _mark(args: argparse.Namespace, store: Store, today: date, status: Status, **kw: Any) -> int:
+    from planner import clock
+    family, item = practice.find_item(store, args.item_id, args.child)
+    item = practice.record(store, family, item, today, status, now=clock.now(), **kw)
+    print(f"{item.title} on {item.date.isoformat()}: {item.status.value}")
+    return 0
+
+
+def cmd_done(args: argparse.Namespace, store: Store, today: date) -> int:
+    return _mark(args, store, today, Status.PARTIAL if args.partial else Status.DONE,
+                 rating=args.rating, note=args.note)
+
+
+def cmd_skip(args: argparse.Namespace, store: Store, today: date) -> int:
+    return _mark(args, store, today, Status.SKIPPED, reason=args.reason, note=args.note)
+
+
+def cmd_undo(args: argparse.Namespace, store: Store, today: date) -> int:
+    family, item = practice.find_item(store, args.item_id, args.child)
+    item = practice.undo(store, family, item, today)
+    print(f"{item.title} on {item.date.isoformat()}: back to planned")
+    return 0
+
+
+def cmd_library(args: argparse.Namespace, store: Store, today: date) -> int:
+    from planner.library import filter_library
+    if args.age_months is not None:
+        try:
+            acts = filter_library(args.area, age_months=args.age_months)
+        except TypeError:
+            acts = filter_library(args.area, args.age_months // 12)
+    else:
+        acts = filter_library(args.area, args.age)
+    if args.json:
+        print(json.dumps({"activities": [a.to_dict() for a in acts]}, ensure_ascii=False))
+        return 0
+    for a in acts:
+        print(f"{a.id:<26} {a.title:<36} {'/'.join(a.areas):<34} ages {a.age_min}-{a.age_max}")
+    print(f"{len(acts)} activities")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, store: Store, today: date) -> int:
+    from planner.demo import import_demo
+    outcome = import_demo(store, today)
+    print(outcome.summary() if outcome else "the data folder already has a plan; demo not imported")
+    return 0

@@ -1,0 +1,155 @@
+"""Plans: read a plan file, preview it, import it, revise it."""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from planner.core import importer, scheduler
+from planner.core.family import Family, child_key
+from planner.core.importer import CsvOptions, PlanError
+from planner.core.model import Plan
+from planner.library import load_library, picture_names
+from planner.services.errors import ServiceError
+from planner.storage import mapping
+from planner.storage.files import FileProblem, read_user_file
+from planner.storage.records import PlanRecord
+from planner.storage.store import Store, StoreError
+
+
+@dataclass
+class ImportOutcome:
+    plan: Plan
+    action: str                 # "new", "revised", "unchanged", "replaced"
+    effective_from: date
+    warnings: list[str]
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        p = self.plan
+        if self.action == "unchanged":
+            return f"{p.plan_id} version {p.version} for {p.child} is already imported; nothing changed"
+        verb = {"new": "imported", "revised": "revised", "replaced": "imported (replaces the previous plan)"}
+        head = "would be " if self.dry_run else ""
+        return (f"{p.plan_id} version {p.version} for {p.child}: {head}{verb[self.action]}, "
+                f"{len(p.activities)} activities, {len(p.goals)} goals, in effect from "
+                f"{self.effective_from.isoformat()}")
+
+
+def read_limited(path: str | os.PathLike, limit: int, what: str) -> bytes:
+    """Read a user's file, refusing a missing, odd (pipe, device, folder) or too large one."""
+    try:
+        return read_user_file(path, limit, what)
+    except FileProblem as exc:
+        raise ServiceError(str(exc)) from None
+
+
+def read_plan_bytes(path: str | os.PathLike) -> bytes:
+    return read_limited(path, importer.MAX_PLAN_BYTES, "plan file")
+
+
+def looks_like_csv(name: str, data: bytes) -> bool:
+    if name.lower().endswith((".csv", ".tsv", ".txt")):
+        return True
+    if name.lower().endswith(".json"):
+        return False
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    return head not in (b"{", b"[")
+
+
+def parse_plan(data: bytes, name: str, csv_options: CsvOptions | None = None) -> Plan:
+    """Bytes of an uploaded or opened file -> Plan; errors name the file."""
+    label = Path(name).name or "plan"
+    try:
+        if looks_like_csv(name, data):
+            return importer.parse_plan_csv(data, csv_options or CsvOptions(), load_library(),
+                                           picture_names())
+        return importer.parse_plan_json(data, load_library(), picture_names())
+    except PlanError as exc:
+        where = f"{exc.where}: " if exc.where else ""
+        raise ServiceError(f"{label}: {where}{exc.message}") from None
+
+
+def import_plan(store: Store, plan: Plan, today: date, *, dry_run: bool = False,
+                now: datetime | None = None) -> ImportOutcome:
+    warnings = scheduler.plan_warnings(plan)
+    digest = importer.plan_hash(plan.source or mapping.plan_to_doc(plan))
+    try:
+        records = store.plan_records()
+    except StoreError as exc:
+        raise ServiceError(str(exc)) from None
+    same_id = [r for r in records if r.plan_id == plan.plan_id]
+    key = same_id[0].child_key if same_id else child_key(plan.child)
+    mine = [r for r in records if r.child_key == key]
+    if same_id:
+        latest = max(same_id, key=lambda r: r.version)
+        if plan.version == latest.version:
+            if latest.hash == digest:
+                return ImportOutcome(plan, "unchanged", latest.effective_from, warnings, dry_run)
+            raise ServiceError(f"plan {plan.plan_id} version {plan.version} is already imported with "
+                               f"different content; raise \"version\" to {latest.version + 1} to revise it")
+        if plan.version < latest.version:
+            raise ServiceError(f"plan {plan.plan_id} version {plan.version} is older than the imported "
+                               f"version {latest.version}; raise \"version\" to {latest.version + 1}")
+        action = "revised"
+    else:
+        action = "replaced" if mine else "new"
+    effective = plan.start if not mine else max(today, plan.start)
+    if mine and plan.end is not None and plan.end < effective:
+        raise ServiceError(f"plan {plan.plan_id} ends on {plan.end}, before it could take effect "
+                           f"({effective}); past days keep the plan they had")
+    outcome = ImportOutcome(plan, action, effective, warnings, dry_run)
+    if dry_run:
+        return outcome
+    stamp = (now or datetime.now()).isoformat(timespec="seconds")
+    try:
+        store.add_plan_record(PlanRecord(key, plan.plan_id, plan.version, effective, stamp, digest, plan))
+    except StoreError as exc:
+        raise ServiceError(str(exc)) from None
+    return outcome
+
+
+def revise_plan(store: Store, family: Family, today: date, **changes: Any) -> ImportOutcome:
+    """Settings such as the daily budget or rest days: a new version from today."""
+    current = family.plan_on(today)
+    doc = importer.plan_to_dict(current)
+    doc.update(changes)
+    doc["version"] = max(seg.plan.version for seg in family.segments
+                         if seg.plan.plan_id == current.plan_id) + 1
+    try:
+        plan = importer.plan_from_dict(doc, load_library(), picture_names())
+    except PlanError as exc:
+        raise ServiceError(f"{exc.where}: {exc.message}") from None
+    return import_plan(store, plan, today)
+
+
+
+
+def child_of_plan(store: Store, plan_id: str) -> str | None:
+    """The key of the child a plan id belongs to, or None."""
+    try:
+        return next((r.child_key for r in store.plan_records() if r.plan_id == plan_id), None)
+    except StoreError as exc:
+        raise ServiceError(str(exc)) from None
+
+
+def known_versions(store: Store) -> dict[str, int]:
+    """Plan id -> the highest imported version (the builder raises a new draft's version above it)."""
+    from planner.core.draft import known_versions as highest
+    try:
+        return highest([{"plan_id": r.plan_id, "version": r.version} for r in store.plan_records()])
+    except StoreError as exc:
+        raise ServiceError(str(exc)) from None
+
+
+def csv_problem(data: bytes, name: str) -> str:
+    """A CSV file's own problem (encoding, header) before asking for the plan-level fields; "" if none."""
+    try:
+        parse_plan(data, name, CsvOptions())
+    except ServiceError as exc:
+        text = str(exc)
+        return "" if re.search(r": --(child|start): ", text) else text
+    return ""

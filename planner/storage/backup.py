@@ -1,0 +1,240 @@
+"""Backup and restore of a whole data folder (the archive format is in `archive`).
+
+A restore is one swap. The archive is verified whole; its files are unpacked into a staging folder
+beside the data folder, migrated to this planner's schema, read back with the store's own readers
+(every plan, setting and check-off must parse), fsynced, and only then switched in:
+
+  1. staging   <parent>/.<name>.restore-new      the backup, complete and checked
+  2. rename    <data folder> -> <parent>/.<name>.restore-old
+  3. rename    staging       -> <data folder>
+  4. rename    .restore-old  -> <data folder>/restore-copies/<time>/   (the earlier data, kept)
+
+A kill before 2 leaves the old folder (the staging folder is removed at the next write); between
+2 and 3 there is no data folder for an instant, and the next start finishes the switch (the staging
+folder is complete: it carries a marker written last); after 3 the new data is in place and the old
+is moved into restore-copies at the next write. Never a mix of old and new files.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from planner.storage import archive
+from planner.storage.atomic import TMP_MARK, atomic_write_bytes, fsync_dir
+
+if TYPE_CHECKING:
+    from planner.storage.store import Store
+
+READY = ".restore-ready"          # written last into a complete staging folder
+
+# Fault tests set this to stop at a named step ("unpacked", "old-moved", "new-in-place").
+fault_hook: Callable[[str], None] | None = None
+
+
+def _hook(stage: str) -> None:
+    if fault_hook is not None:
+        fault_hook(stage)
+
+
+def staging_dir(data_dir: Path) -> Path:
+    return data_dir.parent / f".{data_dir.name}.restore-new"
+
+
+def old_dir(data_dir: Path) -> Path:
+    return data_dir.parent / f".{data_dir.name}.restore-old"
+
+
+def data_files(folder: Path, include_excluded: bool = False) -> dict[str, Path]:
+    """Files of a data folder by relative path (regular files only; links are not followed).
+
+    Without include_excluded: only what a backup holds (no lock, temp, .bak, damaged
+    copies or restore-copies/)."""
+    out: dict[str, Path] = {}
+    if not folder.is_dir():
+        return out
+    for root, dirs, names in os.walk(folder, followlinks=False):
+        rel_root = Path(root).relative_to(folder).as_posix()
+        if rel_root == "." and archive.COPIES_DIR in dirs:
+            dirs.remove(archive.COPIES_DIR)
+        for name in names:
+            p = Path(root) / name
+            rel = name if rel_root == "." else f"{rel_root}/{name}"
+            if p.is_symlink() or not p.is_file():
+                continue
+            if name in (".lock", READY) or name.startswith(TMP_MARK):
+                continue
+            if include_excluded or not archive.excluded(rel):
+                out[rel] = p
+    return out
+
+
+class BackupProblem(Exception):
+    """One line for the user."""
+
+
+def backup_bytes(store: "Store", now: datetime) -> bytes:
+    """The whole data folder as one archive, read under the write lock (a consistent snapshot)."""
+    if not store.exists():
+        raise BackupProblem("nothing to back up: the data folder has no plan yet")
+    with store.writing():
+        found = data_files(store.dir)
+        total = sum(p.stat().st_size for p in found.values())
+        if total > archive.MAX_TOTAL:
+            raise BackupProblem(f"the data folder is too large to back up ({total // 2**20} MB, "
+                                f"at most {archive.MAX_TOTAL // 2**20} MB)")
+        files = {rel: p.read_bytes() for rel, p in found.items()}
+        schema = store.schema_version()
+    bad = [rel for rel in files if not archive.safe_name(rel)]
+    if bad:
+        raise BackupProblem(f"cannot back up the file {bad[0]!r}: rename it first")
+    return archive.build(files, now, schema)
+
+
+@dataclass
+class Restored:
+    files: int
+    created: str                  # when the backup was made (ISO time)
+    copy: Path | None             # where the data that was there before is kept
+
+
+def _write_tree(folder: Path, files: dict[str, bytes]) -> None:
+    for rel in sorted(files):
+        target = folder / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "wb") as fh:
+            fh.write(files[rel])
+            fh.flush()
+            os.fsync(fh.fileno())
+    for root, dirs, _ in os.walk(folder):
+        fsync_dir(Path(root))
+
+
+def check_folder(folder: Path) -> None:
+    """Read every record of a (staging) folder with the store's own readers; BackupProblem if any
+    fails. Runs migrations first when the folder is of an older schema."""
+    from datetime import timedelta
+
+    from planner.storage.store import SCHEMA_VERSION, Store, StoreError
+    probe = Store(folder)
+    try:
+        if probe.schema_version() < SCHEMA_VERSION:
+            with probe.writing():
+                pass                     # migrates the staging folder
+        records = probe.plan_records()
+        probe.household()
+        keys = {r.child_key for r in records}
+        for key in keys:
+            probe.child_settings(key)
+            for week in probe.history_weeks(key):
+                year, wk = int(week[:4]), int(week[6:8])
+                monday = datetime.fromisocalendar(year, wk, 1).date()
+                probe.completions(key, monday, monday + timedelta(days=6))
+                probe.uses(key, monday, monday + timedelta(days=6))
+            probe.goal_ratings(key)
+            probe.level_changes(key)
+        hist = folder / "history"
+        if hist.is_dir():
+            strays = [p.name for p in hist.iterdir() if p.is_dir() and p.name not in keys
+                      and p.name != "unassigned"]
+            if strays:
+                raise BackupProblem(f"the backup has history for a child without a plan ({strays[0]})")
+        if probe.notices:
+            raise BackupProblem(probe.notices[0])
+    except StoreError as exc:
+        raise BackupProblem(f"the backup's data cannot be read ({exc})") from None
+    except (ValueError, OSError) as exc:
+        raise BackupProblem(f"the backup's data cannot be read ({exc.__class__.__name__})") from None
+    finally:
+        probe.close()
+
+
+def restore(store: "Store", data: bytes, now: datetime) -> Restored:
+    """Replace the data folder by a verified backup, as one swap (see the module's text)."""
+    from planner.storage.store import SCHEMA_VERSION
+    try:
+        backup = archive.verify(data, SCHEMA_VERSION)
+    except archive.ArchiveError as exc:
+        raise BackupProblem(f"not restored: {exc}; the data folder was not changed") from None
+    folder = store.dir
+    stage, old = staging_dir(folder), old_dir(folder)
+    store.close()
+    with store.writing():
+        if stage.exists():
+            shutil.rmtree(stage)
+        try:
+            stage.mkdir(parents=True)
+            _write_tree(stage, backup.files)
+            check_folder(stage)
+            atomic_write_bytes(stage / READY, now.isoformat().encode(), keep_backup=False)
+            fsync_dir(folder.parent)
+        except BaseException:
+            shutil.rmtree(stage, ignore_errors=True)
+            raise
+        _hook("unpacked")
+        had_data = bool(data_files(folder, include_excluded=False))
+        os.replace(folder, old)
+        _hook("old-moved")
+        os.replace(stage, folder)
+        fsync_dir(folder.parent)
+        _hook("new-in-place")
+        copy = _keep_old(folder, old, now, keep=had_data)
+    store.close()
+    return Restored(len(backup.files), backup.created, copy)
+
+
+def _keep_old(folder: Path, old: Path, now: datetime, keep: bool = True) -> Path | None:
+    """Move the earlier data folder into restore-copies/<time>/ of the new one (its own earlier
+    restore copies come along)."""
+    if not old.exists():
+        return None
+    base = folder / archive.COPIES_DIR
+    base.mkdir(exist_ok=True)
+    earlier = old / archive.COPIES_DIR
+    if earlier.is_dir():
+        for item in earlier.iterdir():
+            target = base / item.name
+            if not target.exists():
+                os.replace(item, target)
+    if not keep:
+        shutil.rmtree(old, ignore_errors=True)
+        fsync_dir(folder.parent)
+        return None
+    dest = base / now.strftime("%Y%m%dT%H%M%S")
+    n = 2
+    while dest.exists():
+        dest = base / f"{now:%Y%m%dT%H%M%S}-{n}"
+        n += 1
+    (old / ".lock").unlink(missing_ok=True)
+    os.replace(old, dest)
+    fsync_dir(base)
+    fsync_dir(folder.parent)
+    return dest
+
+
+def finish_interrupted_restore(store: "Store") -> None:
+    """Under the lock, at the first write of a process: complete a restore that a kill stopped,
+    or drop a staging folder that was never switched in (see the module's text)."""
+    folder = store.dir
+    stage, old = staging_dir(folder), old_dir(folder)
+    if old.exists():
+        if (stage / READY).exists():
+            # The kill came between moving the old folder out and the new one in: the staging
+            # folder is complete, so move its entries in (each one a rename), the marker last.
+            for item in sorted(stage.iterdir()):
+                if item.name != READY and not (folder / item.name).exists():
+                    os.replace(item, folder / item.name)
+            fsync_dir(folder)
+        _keep_old(folder, old, datetime.now())
+        store.notices.append("finished a restore that was interrupted; the earlier data is in "
+                             "restore-copies/")
+    if stage.exists():
+        shutil.rmtree(stage, ignore_errors=True)
+        fsync_dir(folder.parent)
+
+
+def interrupted(folder: Path) -> bool:
+    return old_dir(folder).exists()
