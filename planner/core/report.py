@@ -1,31 +1,215 @@
-"""Progress report over a period: pure figures from scheduled days, no files, no clock.
+"""The therapist's report over a period: pure figures, no files, no clock.
 
-Only items dated on or before the cut-off (the earlier of the requested last
-day and today) count: a day still to come has nothing to report yet. Every
-figure is built from `planner.core.progress` (Tally, group_tally,
-weekly_series), so the report and the app's progress screen always agree.
+What counts
+- Items dated after the cut-off (the earlier of the requested last day and
+  `today`) are still to come and are left out; so are items dated `today`
+  that nothing was recorded for yet (the day is not over). A recorded item of
+  today counts.
+- "Practice done as planned" (adherence) is (done + half of partly done) over
+  the counted items, where an item skipped because the child was sick is
+  excused: it is shown apart ("3 sick days not counted") and is in neither
+  part of the fraction.
+- Every figure is derived from the scheduled items, the therapist's goal
+  ratings and the as-needed uses passed in; nothing is stored.
+
+Plan format 2 signals (level done, help needed, option picked) are read with
+`getattr`, so items of format 1 plans simply have none.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Iterable, Sequence
+from datetime import date, timedelta
+from typing import Any, Iterable, Sequence
 
-from planner.core.model import RATINGS, SKIP_REASONS, SLOT_ORDER, Day, Plan, ScheduledItem, Status
-from planner.core.progress import Tally, WeekPoint, group_tally, tally, weekly_series
+from planner.core.model import (ASSISTS, ENGINE_STATES, LEVELS, RATINGS, SKIP_REASONS, SLOT_ORDER,
+                                AsNeededUse, Day, Goal, GoalRating, Plan, PlanActivity,
+                                ScheduledItem, Status)
+
+SICK = "sick"
+READY_AFTER_EASY = 3            # "ready to progress" after this many easy ratings in a row by default
+REFUSAL_WINDOW = 6              # "often refused": refused in at least half of the last 6 recorded
+REFUSAL_LIMIT = 3
+RECENT_RATINGS = 12             # ratings kept for the sparkline
+GAS_RHO = 0.3                   # Kiresuk & Sherman (1968): assumed correlation between goals
+ADHERENCE_NAME = "Practice done as planned"
+FOOTER = "Recorded by the family at home; not verified by the therapist."
+
+
+# ------------------------------------------------------------------ counts
+
+@dataclass(frozen=True)
+class Counts:
+    """What happened to a set of counted items."""
+    scheduled: int = 0          # counted items, sick ones included
+    done: int = 0
+    partial: int = 0
+    skipped: int = 0            # skipped for a reason other than sickness
+    sick: int = 0               # skipped because the child was sick: excused
+    minutes_planned: int = 0
+    minutes_done: int = 0
+
+    @property
+    def counted(self) -> int:
+        """Items the adherence is computed over: sick ones are excused."""
+        return self.scheduled - self.sick
+
+    @property
+    def open(self) -> int:
+        """Nothing recorded (the day is over)."""
+        return self.scheduled - self.done - self.partial - self.skipped - self.sick
+
+    @property
+    def adherence(self) -> float | None:
+        """(done + half of partly done) / counted, 0..1 rounded to 3 decimals; None if nothing counts."""
+        if not self.counted:
+            return None
+        return round((self.done + 0.5 * self.partial) / self.counted, 3)
+
+    def as_dict(self) -> dict:
+        return {"scheduled": self.scheduled, "counted": self.counted, "done": self.done,
+                "partial": self.partial, "skipped": self.skipped, "sick": self.sick,
+                "not_recorded": self.open, "adherence": self.adherence,
+                "minutes_planned": self.minutes_planned, "minutes_done": self.minutes_done}
+
+
+def is_sick(item: Any) -> bool:
+    return item.status is Status.SKIPPED and item.reason == SICK
+
+
+def count(items: Iterable[ScheduledItem]) -> Counts:
+    s = d = p = k = sick = mp = md = 0
+    for it in items:
+        s += 1
+        mp += it.minutes
+        st = it.status
+        if st is Status.DONE:
+            d += 1
+            md += it.minutes
+        elif st is Status.PARTIAL:
+            p += 1
+            md += int(it.minutes / 2 + 0.5)
+        elif st is Status.SKIPPED:
+            if it.reason == SICK:
+                sick += 1
+            else:
+                k += 1
+    return Counts(s, d, p, k, sick, mp, md)
+
+
+def recorded(item: Any) -> bool:
+    return item.status is not Status.PLANNED
+
+
+def counts_on(item: ScheduledItem, end: date, today: date) -> bool:
+    """An item counts when its day is over, or when something was recorded for it."""
+    if item.date > end:
+        return False
+    return item.date < today or recorded(item)
+
+
+# ------------------------------------------------------------------ GAS
+
+def gas_t_score(levels: Sequence[int], weights: Sequence[float] | None = None,
+                rho: float = GAS_RHO) -> float:
+    """Kiresuk & Sherman's Goal Attainment Scaling T-score.
+
+    T = 50 + 10 * sum(w_i x_i) / sqrt((1 - rho) * sum(w_i^2) + rho * (sum w_i)^2)
+
+    with x_i the attainment level (-2 .. +2) of goal i, w_i its weight (1 by
+    default) and rho the assumed correlation between goals (0.3). Rounded to
+    one decimal. 50 means every goal was met as expected.
+    """
+    if not levels:
+        raise ValueError("a GAS T-score needs at least one rated goal")
+    w = list(weights) if weights is not None else [1.0] * len(levels)
+    if len(w) != len(levels):
+        raise ValueError("one weight per goal")
+    num = sum(wi * xi for wi, xi in zip(w, levels))
+    den = math.sqrt((1 - rho) * sum(wi * wi for wi in w) + rho * sum(w) ** 2)
+    return round(50 + 10 * num / den, 1)
+
+
+def gas_text(goal: Goal | None, level: int) -> str:
+    """The goal's own description of a GAS level, when the plan gives one."""
+    gas = getattr(goal, "gas", None) if goal is not None else None
+    if not gas:
+        return ""
+    if isinstance(gas, dict):
+        text = gas.get(level, gas.get(str(level), gas.get(f"{level:+d}", "")))
+        return str(text or "")
+    try:
+        return str(gas[level + 2] or "")
+    except (IndexError, TypeError):
+        return ""
+
+
+# ------------------------------------------------------------------ rows
+
+@dataclass(frozen=True)
+class Rating:
+    """One goal rating inside the period."""
+    date: date
+    level: int
+    note: str = ""
+    text: str = ""              # the goal's wording of that level, when the plan gives one
+
+    def as_dict(self) -> dict:
+        d: dict = {"date": self.date.isoformat(), "level": self.level}
+        if self.note:
+            d["note"] = self.note
+        if self.text:
+            d["level_text"] = self.text
+        return d
+
+
+@dataclass(frozen=True)
+class WeekCounts:
+    monday: date
+    counts: Counts
 
 
 @dataclass(frozen=True)
 class GoalRow:
     goal: str | None            # the goal's id; None gathers the items without a goal
     text: str
-    tally: Tally
-    weeks: tuple[WeekPoint, ...] = ()
+    counts: Counts
+    weeks: tuple[WeekCounts, ...] = ()
+    activities: tuple[str, ...] = ()
+    ratings: tuple[Rating, ...] = ()
+    baseline: str = ""
+    target: str = ""
+
+    @property
+    def latest(self) -> Rating | None:
+        return self.ratings[-1] if self.ratings else None
 
     def as_dict(self) -> dict:
-        t = self.tally
-        return {"goal": self.goal, "text": self.text, "scheduled": t.scheduled, "done": t.done,
-                "partial": t.partial, "skipped": t.skipped, "adherence": t.adherence}
+        c = self.counts
+        d = {"goal": self.goal, "text": self.text, "scheduled": c.scheduled, "done": c.done,
+             "partial": c.partial, "skipped": c.skipped, "sick": c.sick,
+             "not_recorded": c.open, "adherence": c.adherence,
+             "activities": list(self.activities),
+             "ratings": [r.as_dict() for r in self.ratings]}
+        if self.baseline:
+            d["baseline"] = self.baseline
+        if self.target:
+            d["target"] = self.target
+        return d
+
+
+@dataclass(frozen=True)
+class Halves:
+    """Counts of one vocabulary in the first and the second half of the period."""
+    first: dict[str, int]
+    second: dict[str, int]
+
+    def as_dict(self) -> dict:
+        return {"first_half": dict(self.first), "second_half": dict(self.second)}
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.first.values()) and not any(self.second.values())
 
 
 @dataclass(frozen=True)
@@ -33,10 +217,61 @@ class ActivityRow:
     activity: str
     title: str
     goal: str | None
-    tally: Tally
+    counts: Counts
+    frequency: str = ""         # as prescribed, e.g. "Mon, Wed, Fri (afternoon)"
+    dose: str = ""              # as prescribed, e.g. "10 reps x 2", "5 min"
+    skip_reasons: dict[str, int] = field(default_factory=dict)
+    ratings: dict[str, int] = field(default_factory=dict)
+    rating_trend: Halves | None = None
+    recent_ratings: tuple[str, ...] = ()      # oldest first, at most RECENT_RATINGS
+    assist_trend: Halves | None = None
+    levels: dict[str, int] = field(default_factory=dict)
+    options: dict[str, int] = field(default_factory=dict)
+    easy_in_a_row: int = 0
+    progress_after: int = READY_AFTER_EASY
+    refused_recent: int = 0     # refusals among the last REFUSAL_WINDOW recorded (sick aside)
+    recorded_recent: int = 0
+
+    @property
+    def ready_to_progress(self) -> bool:
+        return self.easy_in_a_row >= self.progress_after
+
+    @property
+    def often_refused(self) -> bool:
+        return self.refused_recent >= REFUSAL_LIMIT
 
     def as_dict(self) -> dict:
-        return {"activity": self.activity, "title": self.title, **self.tally.as_dict()}
+        c = self.counts
+        d = {"activity": self.activity, "title": self.title, "goal": self.goal,
+             "frequency": self.frequency, "dose": self.dose, **c.as_dict(),
+             "skip_reasons": dict(self.skip_reasons), "ratings": dict(self.ratings),
+             "rating_trend": self.rating_trend.as_dict() if self.rating_trend else None,
+             "recent_ratings": list(self.recent_ratings),
+             "assist_trend": self.assist_trend.as_dict() if self.assist_trend else None,
+             "levels": dict(self.levels), "options": dict(self.options),
+             "easy_in_a_row": self.easy_in_a_row, "progress_after_easy": self.progress_after,
+             "ready_to_progress": self.ready_to_progress,
+             "refused_of_last_6": self.refused_recent, "often_refused": self.often_refused}
+        return d
+
+
+@dataclass(frozen=True)
+class AsNeededRow:
+    activity: str
+    title: str
+    uses: int
+    per_week: float
+    weeks: tuple[tuple[date, int], ...]       # (Monday, uses) for every week of the period
+    before: dict[str, int]
+    after: dict[str, int]
+    options: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"activity": self.activity, "title": self.title, "uses": self.uses,
+                "uses_per_week": self.per_week,
+                "weeks": [{"week": m.isoformat(), "uses": n} for m, n in self.weeks],
+                "before": dict(self.before), "after": dict(self.after),
+                "options": dict(self.options)}
 
 
 @dataclass(frozen=True)
@@ -44,8 +279,18 @@ class Note:
     date: date
     slot: str
     title: str
-    status: Status
+    status: Status | None       # None for a note on an as-needed use
     text: str
+
+
+@dataclass(frozen=True)
+class PlanVersion:
+    plan_id: str
+    version: int
+    start: date
+
+    def as_dict(self) -> dict:
+        return {"plan_id": self.plan_id, "version": self.version, "from": self.start.isoformat()}
 
 
 @dataclass(frozen=True)
@@ -59,33 +304,74 @@ class Report:
     last: date                          # the effective cut-off: min(requested last, today)
     requested_last: date
     today: date
-    totals: Tally
+    totals: Counts
     goals: tuple[GoalRow, ...]
     activities: tuple[ActivityRow, ...]
     skip_reasons: dict[str, int]
     ratings: dict[str, int]
-    notes: tuple[Note, ...]
+    notes: tuple[Note, ...]             # oldest first; renderers print the newest that fit
     items: tuple[ScheduledItem, ...]    # every counted item, in date and slot order
-    weeks: tuple[WeekPoint, ...] = field(default=())   # all items, week by week
+    weeks: tuple[WeekCounts, ...] = ()
+    made_on: date | None = None         # the date the report was made (default: today)
+    birth_date: date | None = None
+    sick_days: tuple[date, ...] = ()
+    pending_today: int = 0              # items of today not recorded yet (not counted)
+    as_needed: tuple[AsNeededRow, ...] = ()
+    used: tuple[AsNeededUse, ...] = ()  # the as-needed uses inside the period, oldest first
+    plan_versions: tuple[PlanVersion, ...] = ()
+    gas_t_score: float | None = None    # when every goal of the period has a rating
+    gas_goals_rated: int = 0
+    gas_goals_total: int = 0
 
     @property
     def empty(self) -> bool:
-        return not self.items
+        return not self.items and not self.as_needed and not any(g.ratings for g in self.goals)
+
+    @property
+    def report_date(self) -> date:
+        return self.made_on or self.today
+
+    @property
+    def age(self) -> str:
+        return age_text(self.birth_date, self.report_date) if self.birth_date else ""
 
     def as_dict(self) -> dict:
-        """The JSON document of `planner report --format json`."""
+        """The JSON document of `planner report --format json` (see docs/report.md)."""
         return {
             "child": self.child, "from": self.first.isoformat(), "to": self.last.isoformat(),
+            "report_date": self.report_date.isoformat(),
+            "birth_date": self.birth_date.isoformat() if self.birth_date else None,
+            "age": self.age or None,
+            "therapist": self.therapist or None,
+            "plan_versions": [v.as_dict() for v in self.plan_versions],
             "totals": self.totals.as_dict(),
+            "sick_days": [d.isoformat() for d in self.sick_days],
+            "not_yet_recorded_today": self.pending_today,
             "goals": [g.as_dict() for g in self.goals],
+            "gas_t_score": self.gas_t_score,
             "activities": [a.as_dict() for a in self.activities],
+            "as_needed": [a.as_dict() for a in self.as_needed],
             "skip_reasons": dict(self.skip_reasons),
             "ratings": dict(self.ratings),
+            "recorded_by": FOOTER,
         }
 
 
+# ------------------------------------------------------------------ helpers
+
 def cutoff(last: date, today: date) -> date:
     return min(last, today)
+
+
+def age_text(birth: date, on: date) -> str:
+    """"2 years 5 months" (months alone under 2 years), from the date of birth to `on`."""
+    months = (on.year - birth.year) * 12 + on.month - birth.month - (on.day < birth.day)
+    if months < 0:
+        return ""
+    years, rest = divmod(months, 12)
+    if years < 2:
+        return f"{months} month{'s' if months != 1 else ''}"
+    return f"{years} years" + (f" {rest} month{'s' if rest != 1 else ''}" if rest else "")
 
 
 def goal_texts(plans: Iterable[Plan]) -> dict[str, str]:
@@ -97,29 +383,186 @@ def goal_texts(plans: Iterable[Plan]) -> dict[str, str]:
     return texts
 
 
+def frequency_text(entry: PlanActivity) -> str:
+    if getattr(entry, "as_needed", False):
+        return "when needed"
+    text = entry.frequency.describe()
+    if entry.when:
+        text += " (" + ", ".join(entry.when) + ")"
+    return text
+
+
+def dose_text(entry: PlanActivity) -> str:
+    parts = [entry.dose_text()]
+    if entry.reps and entry.minutes:
+        parts[0] += f", about {entry.minutes} min"
+    hold = getattr(entry, "hold_seconds", None)
+    if hold:
+        parts.append(f"hold {hold} s")
+    if getattr(entry, "per_side", False):
+        parts.append("each side")
+    weight = getattr(entry, "weight_kg", None)
+    if weight:
+        parts.append(f"{weight:g} kg")
+    resistance = getattr(entry, "resistance", "")
+    if resistance:
+        parts.append(str(resistance))
+    level = getattr(entry, "level", None)
+    if level and level != "standard":
+        parts.append(f"{level} version")
+    return ", ".join(parts)
+
+
+def _monday(d: date) -> date:
+    return d - timedelta(days=d.weekday())
+
+
+def _week_series(items: Sequence[ScheduledItem], mondays: Sequence[date]) -> tuple[WeekCounts, ...]:
+    buckets: dict[date, list[ScheduledItem]] = {m: [] for m in mondays}
+    for it in items:
+        buckets.setdefault(_monday(it.date), []).append(it)
+    return tuple(WeekCounts(m, count(v)) for m, v in sorted(buckets.items()))
+
+
+def _halves(pairs: Iterable[tuple[date, str]], vocab: Sequence[str], mid: date) -> Halves:
+    first = {k: 0 for k in vocab}
+    second = {k: 0 for k in vocab}
+    for d, value in pairs:
+        if value in first:
+            (first if d < mid else second)[value] += 1
+    return Halves(first, second)
+
+
+def _latest_entries(plans: Sequence[Plan]) -> dict[str, PlanActivity]:
+    entries: dict[str, PlanActivity] = {}
+    for plan in plans:
+        for a in plan.activities:
+            entries[a.key] = a
+    return entries
+
+
+# ------------------------------------------------------------------ the report
+
 def build_report(days: Sequence[Day], plans: Sequence[Plan], first: date, last: date,
-                 today: date, child: str | None = None) -> Report:
+                 today: date, child: str | None = None, *,
+                 ratings: Sequence[GoalRating] = (), uses: Sequence[AsNeededUse] = (),
+                 birth_date: date | None = None, made_on: date | None = None,
+                 plan_versions: Sequence[tuple[int, date]] | None = None) -> Report:
     """The report of `days` between `first` and min(`last`, `today`).
 
     `plans` are the plan versions in timeline order, the last one being the
-    version in effect at the cut-off; goal texts, goal order and activity order
-    come from them (a later version wins).
+    version in effect at the cut-off; goal texts, goal order, activity order
+    and the prescribed frequency and dose come from them (a later version
+    wins). `ratings` are the therapist's goal ratings and `uses` the as-needed
+    uses (any dates: only those inside the period count). `birth_date`
+    defaults to the plans' own; `made_on` (the report date) to `today`.
+    `plan_versions` is (version, first day) for each version in effect, when
+    the caller knows the days a version really took over; by default each
+    plan's start.
     """
     if not plans:
         raise ValueError("a report needs at least one plan version")
     end = cutoff(last, today)
-    period = sorted((d for d in days if first <= d.date <= end), key=lambda d: d.date)
-    items = tuple(sorted((it for d in period for it in d.items),
-                         key=lambda it: (it.date, SLOT_ORDER.get(it.slot, 9))))
+    period = [d for d in days if first <= d.date <= end]
+    period.sort(key=lambda d: d.date)
+    items_l: list[ScheduledItem] = []
+    pending = 0
+    for d in period:
+        for it in d.items:
+            if d.date < today or it.status is not Status.PLANNED:
+                items_l.append(it)
+            else:
+                pending += 1
+    items_l.sort(key=lambda it: (it.date, SLOT_ORDER.get(it.slot, 9)))
+    items = tuple(items_l)
     current = plans[-1]
     texts = goal_texts(plans)
+    goal_objs: dict[str, Goal] = {}
+    for plan in plans:
+        for g in plan.goals:
+            goal_objs[g.id] = g
+    entries = _latest_entries(plans)
+    lo = period[0].date if period else first
+    span = max(1, (end - lo).days + 1)
+    mid = lo + timedelta(days=span // 2)
+    mondays = sorted({_monday(d.date) for d in period})
 
-    # Goals: the current plan's order, then goals of older versions, then unknown ids; no goal last.
+    # ---- per activity, one pass
+    by_key: dict[str, list[ScheduledItem]] = {}
+    for it in items:
+        by_key.setdefault(it.key, []).append(it)
+    act_order: dict[str, int] = {}
+    for plan in (current, *reversed(plans[:-1])):
+        for a in plan.activities:
+            act_order.setdefault(a.key, len(act_order))
+
+    rows: list[ActivityRow] = []
+    for key, its in by_key.items():
+        latest = its[-1]
+        entry = entries.get(key)
+        reasons = {r: 0 for r in SKIP_REASONS}
+        rated = {r: 0 for r in RATINGS}
+        levels: dict[str, int] = {}
+        options: dict[str, int] = {}
+        rating_seq: list[tuple[date, str]] = []
+        assist_seq: list[tuple[date, str]] = []
+        for it in its:
+            if it.status is Status.SKIPPED:
+                reasons[it.reason if it.reason in reasons else "other"] += 1
+            if it.rating in rated:
+                rated[it.rating] += 1
+                rating_seq.append((it.date, it.rating))
+            if it.status in (Status.DONE, Status.PARTIAL):
+                level = getattr(it, "level", None)
+                if level:
+                    levels[level] = levels.get(level, 0) + 1
+                assist = getattr(it, "assist", None)
+                if assist:
+                    assist_seq.append((it.date, assist))
+            option = getattr(it, "option", None)
+            if option:
+                options[option] = options.get(option, 0) + 1
+        run = 0
+        for _, r in reversed(rating_seq):
+            if r != "easy":
+                break
+            run += 1
+        window = [it for it in its if recorded(it) and not is_sick(it)][-REFUSAL_WINDOW:]
+        refused = sum(1 for it in window if it.status is Status.SKIPPED and it.reason == "refused")
+        n_easy = getattr(entry, "progress_after_easy", None) if entry is not None else None
+        rows.append(ActivityRow(
+            activity=key, title=latest.title, goal=latest.goal, counts=count(its),
+            frequency=frequency_text(entry) if entry is not None else "",
+            dose=dose_text(entry) if entry is not None else latest.dose_text(),
+            skip_reasons=reasons, ratings=rated,
+            rating_trend=_halves(rating_seq, RATINGS, mid) if rating_seq else None,
+            recent_ratings=tuple(r for _, r in rating_seq[-RECENT_RATINGS:]),
+            assist_trend=_halves(assist_seq, ASSISTS, mid) if assist_seq else None,
+            levels={k: levels[k] for k in (*LEVELS, *sorted(set(levels) - set(LEVELS))) if k in levels},
+            options=dict(sorted(options.items())),
+            easy_in_a_row=run, progress_after=int(n_easy) if n_easy else READY_AFTER_EASY,
+            refused_recent=refused, recorded_recent=len(window)))
+    rows.sort(key=lambda r: (act_order.get(r.activity, len(act_order)), r.title.lower(), r.activity))
+
+    # ---- per goal
     goal_order: dict[str | None, int] = {}
     for plan in (current, *reversed(plans[:-1])):
         for g in plan.goals:
             goal_order.setdefault(g.id, len(goal_order))
-    by_goal = group_tally(items, lambda it: it.goal)
+    by_goal: dict[str | None, list[ScheduledItem]] = {}
+    goal_acts: dict[str | None, list[str]] = {}
+    for it in items:
+        by_goal.setdefault(it.goal, []).append(it)
+        acts = goal_acts.setdefault(it.goal, [])
+        if it.key not in acts:
+            acts.append(it.key)
+    period_ratings: dict[str, list[Rating]] = {}
+    current_ids = {p.plan_id for p in plans}
+    for r in sorted(ratings, key=lambda r: (r.date, r.recorded)):
+        if first <= r.date <= end and (not current_ids or r.plan_id in current_ids or not r.plan_id):
+            period_ratings.setdefault(r.goal, []).append(
+                Rating(r.date, int(r.level), (r.note or "").strip(), gas_text(goal_objs.get(r.goal), r.level)))
+    goal_ids = set(by_goal) | set(period_ratings)
 
     def goal_rank(gid: str | None) -> tuple:
         if gid is None:
@@ -129,47 +572,102 @@ def build_report(days: Sequence[Day], plans: Sequence[Plan], first: date, last: 
         return (1, 0, gid)
 
     goals = tuple(
-        GoalRow(gid, texts.get(gid, gid) if gid is not None else "Without a goal", t,
-                tuple(weekly_series(period, end, lambda it, g=gid: it.goal == g)))
-        for gid, t in sorted(by_goal.items(), key=lambda kv: goal_rank(kv[0]))
-        if t.scheduled
+        GoalRow(gid, texts.get(gid, gid) if gid is not None else "Without a goal",
+                count(by_goal.get(gid, ())),
+                _week_series(by_goal.get(gid, ()), mondays),
+                tuple(sorted(goal_acts.get(gid, ()), key=lambda k: act_order.get(k, len(act_order)))),
+                tuple(period_ratings.get(gid, ())) if gid is not None else (),
+                str(getattr(goal_objs.get(gid), "baseline", "") or "") if gid else "",
+                str(getattr(goal_objs.get(gid), "target", "") or "") if gid else "")
+        for gid in sorted(goal_ids, key=goal_rank)
     )
+    rated_goals = [g for g in goals if g.goal is not None]
+    t_score = None
+    n_rated = sum(1 for g in rated_goals if g.ratings)
+    if rated_goals and n_rated == len(rated_goals):
+        t_score = gas_t_score([g.ratings[-1].level for g in rated_goals])
 
-    # Activities: the current plan's order, then the others by title.
-    act_order: dict[str, int] = {}
-    for plan in (current, *reversed(plans[:-1])):
-        for a in plan.activities:
-            act_order.setdefault(a.key, len(act_order))
-    latest: dict[str, ScheduledItem] = {}
-    for it in items:
-        latest[it.key] = it          # items are in date order: the last one wins
-    by_act = group_tally(items, lambda it: it.key)
-    activities = tuple(
-        ActivityRow(key, latest[key].title, latest[key].goal, t)
-        for key, t in sorted(by_act.items(),
-                             key=lambda kv: (act_order.get(kv[0], len(act_order)),
-                                             latest[kv[0]].title.lower(), kv[0]))
-        if t.scheduled
-    )
-
+    # ---- totals, reasons, ratings, notes, sick days
     reasons = {r: 0 for r in SKIP_REASONS}
-    ratings = {r: 0 for r in RATINGS}
+    rating_totals = {r: 0 for r in RATINGS}
     notes: list[Note] = []
+    sick_days: set[date] = set()
     for it in items:
         if it.status is Status.SKIPPED:
-            reason = it.reason if it.reason in reasons else "other"
-            reasons[reason] += 1
-        if it.rating in ratings:
-            ratings[it.rating] += 1
+            reasons[it.reason if it.reason in reasons else "other"] += 1
+            if it.reason == SICK:
+                sick_days.add(it.date)
+        if it.rating in rating_totals:
+            rating_totals[it.rating] += 1
         if it.note and it.note.strip():
             notes.append(Note(it.date, it.slot, it.title, it.status, it.note.strip()))
 
+    # ---- as-needed uses
+    use_rows: list[AsNeededRow] = []
+    by_use: dict[str, list[AsNeededUse]] = {}
+    for u in uses:
+        try:
+            d = u.date
+        except ValueError:
+            continue
+        if first <= d <= end:
+            by_use.setdefault(u.activity, []).append(u)
+    use_first = max(first, min((p.start for p in plans), default=first))
+    use_weeks = sorted({_monday(use_first + timedelta(days=i))
+                        for i in range(0, max(0, (end - use_first).days) + 1, 7)} | {_monday(end)}) \
+        if use_first <= end else []
+    n_weeks = max(1.0, ((end - use_first).days + 1) / 7) if use_first <= end else 1.0
+    used: list[AsNeededUse] = []
+    for key, us in by_use.items():
+        us.sort(key=lambda u: u.at)
+        used.extend(us)
+        entry = entries.get(key)
+        per_week: dict[date, int] = {m: 0 for m in use_weeks}
+        before = {s: 0 for s in ENGINE_STATES}
+        after = {s: 0 for s in ENGINE_STATES}
+        options: dict[str, int] = {}
+        for u in us:
+            m = _monday(u.date)
+            per_week[m] = per_week.get(m, 0) + 1
+            if u.before in before:
+                before[u.before] += 1
+            if u.after in after:
+                after[u.after] += 1
+            if u.option:
+                options[u.option] = options.get(u.option, 0) + 1
+            if u.note and u.note.strip():
+                notes.append(Note(u.date, "when-needed", entry.title if entry else key, None,
+                                  u.note.strip()))
+        use_rows.append(AsNeededRow(key, entry.title if entry else key, len(us),
+                                    round(len(us) / n_weeks, 1), tuple(sorted(per_week.items())),
+                                    before, after, dict(sorted(options.items()))))
+    use_rows.sort(key=lambda r: (act_order.get(r.activity, len(act_order)), r.title.lower()))
+    notes.sort(key=lambda n: (n.date, SLOT_ORDER.get(n.slot, 9)))
+
+    # ---- header
     therapist = next((p.therapist_name for p in reversed(plans) if p.therapist_name), "")
     contact = next((p.therapist_contact for p in reversed(plans) if p.therapist_contact), "")
+    birth = birth_date or next((p.birth_date for p in reversed(plans) if p.birth_date), None)
+    if plan_versions is not None:
+        starts = [(v, s) for v, s in plan_versions]
+    else:
+        starts = [(p.version, p.start) for p in plans]
+    versions = []
+    for i, (v, s) in enumerate(starts):
+        nxt = starts[i + 1][1] if i + 1 < len(starts) else None
+        if s <= end and (nxt is None or nxt > first):
+            versions.append(PlanVersion(current.plan_id, v, s))
+    if not versions:
+        versions.append(PlanVersion(current.plan_id, current.version, current.start))
+
     return Report(
         child=child or current.child, therapist=therapist, therapist_contact=contact,
         plan_id=current.plan_id, plan_version=current.version, first=first, last=end,
-        requested_last=last, today=today, totals=tally(items), goals=goals,
-        activities=activities, skip_reasons=reasons, ratings=ratings, notes=tuple(notes),
-        items=items, weeks=tuple(weekly_series(period, end)),
+        requested_last=last, today=today, totals=count(items), goals=goals,
+        activities=tuple(rows), skip_reasons=reasons, ratings=rating_totals, notes=tuple(notes),
+        items=items, weeks=_week_series(items, mondays), made_on=made_on, birth_date=birth,
+        sick_days=tuple(sorted(sick_days)), pending_today=pending, as_needed=tuple(use_rows),
+        used=tuple(sorted(used, key=lambda u: u.at)),
+        plan_versions=tuple(versions), gas_t_score=t_score, gas_goals_rated=n_rated,
+        gas_goals_total=len(rated_goals),
     )
