@@ -23,6 +23,7 @@ REQUIRED = ("tweezers-pickup scissor-cutting obstacle-course jumping-jacks ball-
 UK_WORDS = ("jug", "jugs", "hob", "rubbish", "peg", "pegs", "trousers", "jumper", "nappy", "nappies",
             "colour", "colours", "coloured", "favourite", "practise", "practises", "mum", "dummy",
             "biscuit", "biscuits", "crisps", "torch", "pyjamas", "organise", "organising", "metre",
+            "practising", "cosy", "centimetres", "zips",
             "metres", "centre", "maths", "cooker", "pram", "pushchair", "sellotape", "flannel")
 UK_PHRASES = ("star jumps", "pe kit", "toilet-roll", "toilet roll", "cotton wool", "cheese strings",
               "sticky tape")
