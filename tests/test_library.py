@@ -303,6 +303,15 @@ def test_suits_age_at_the_edges():
     assert act.suits_age_months(36) and not act.suits_age_months(37)
 
 
+@pytest.mark.parametrize("months,text", [
+    ((6, 36), "6-36 months"), ((0, 9), "0-9 months"), ((36, 71), "3-5 years"),
+    ((144, 215), "12-17 years"), ((18, 71), "18 months-5 years"), ((30, 83), "30 months-6 years"),
+    ((48, 100), "4 years-100 months"),
+])
+def test_age_text(months, text):
+    assert lib_activity("x", ages_months=months).age_text() == text
+
+
 def test_filter_library_by_age_in_months_and_years():
     ten_months = filter_library(age_months=10)
     ids = {a.id for a in ten_months}

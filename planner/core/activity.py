@@ -82,6 +82,19 @@ class LibraryActivity:
         """True when some month of the child's year of age lies in the activity's range."""
         return self.age_min_months <= years * 12 + 11 and years * 12 <= self.age_max_months
 
+    def age_text(self) -> str:
+        """The age range for people: "6-36 months", "3-5 years", "18 months-5 years"."""
+        lo, hi = self.age_min_months, self.age_max_months
+        lo_months = lo < 24 or lo % 12 != 0
+        hi_months = hi < 24 or (hi + 1) % 12 != 0
+        if lo_months and hi_months:
+            return f"{lo}-{hi} months"
+        if not lo_months and not hi_months:
+            return f"{lo // 12}-{hi // 12} years"
+        left = f"{lo} months" if lo_months else f"{lo // 12} years"
+        right = f"{hi} months" if hi_months else f"{hi // 12} years"
+        return f"{left}-{right}"
+
     def suits_age_months(self, months: int) -> bool:
         return self.age_min_months <= months <= self.age_max_months
 
