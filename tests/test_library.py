@@ -386,3 +386,15 @@ def test_read_library_dir_skips_other_files_and_refuses_duplicates(tmp_path):
     (tmp_path / "more.json").write_text(json.dumps({"activities": [_entry()]}))
     with pytest.raises(LibraryError, match="more.json.*twice"):
         read_library_dir(tmp_path)
+
+
+def test_the_example_in_the_docs_loads_and_follows_the_rules():
+    doc = (LIBRARY_DIR.parent.parent / "docs" / "library.md").read_text(encoding="utf-8")
+    block = re.search(r"```json\n(.*?)```", doc, re.S).group(1)
+    entries = json.loads(block)["activities"]
+    for entry in entries:
+        act = activity_from_dict(entry)
+        assert act.to_dict()["ages"]["min_months"] == entry["ages"]["min_months"]
+        assert len(act.kid_title) <= 24 and not set(words(act.kid_title)) & set(NOT_THE_CHILD_VOICE)
+        assert set(act.conflicts) <= set(PRECAUTIONS) and act.safety
+        assert act.picture == f"activities/{act.id}.svg" and act.id not in load_library()
