@@ -219,6 +219,13 @@ def test_kid_titles_are_short_instructions_to_the_child(raw):
         assert "!" not in kid, kid
 
 
+def test_titles_and_kid_titles_are_unique(raw):
+    """A child tells cards apart by the kid title: no two activities share one."""
+    for field in ("title", "kid_title"):
+        seen = Counter(a[field].lower() for a in raw)
+        assert [t for t, n in seen.items() if n > 1] == [], field
+
+
 def test_the_issue_kid_titles(by_id):
     assert by_id["jumping-jacks"]["kid_title"] == "Do jumping jacks"
     assert by_id["vertical-surface-drawing"]["kid_title"] == "Draw on the easel"
