@@ -140,12 +140,15 @@ class _Reader:
         self.index: dict[str, dict] = {}
         self.v2 = False
         self.careplan: dict | None = None
+        self.left_out: list[str] = []
 
     # ------------------------------------------------------------ helpers
     def warn(self, where: str, message: str) -> None:
         line = f"{where}: {message}" if where else message
         if line not in self.warnings:
             self.warnings.append(line)
+        if where.startswith("activity[") and "left out" in message:
+            self.left_out.append(line)
 
     def fail(self, message: str) -> FhirError:
         return FhirError(message, self.warnings)
@@ -178,6 +181,21 @@ class _Reader:
         return None
 
     @staticmethod
+    def brief(value: Any) -> str:
+        """A short view of an element for a warning: its text or display when it has one."""
+        items = value if isinstance(value, list) else [value]
+        words = []
+        for v in items:
+            if isinstance(v, dict):
+                t = text_of(v.get("display")) or text_of(v.get("text")) or text_of(v.get("reference")) or next(
+                    (text_of(_d(c).get("display")) or text_of(_d(c).get("code")) for c in _l(v.get("coding"))), "")
+                if t:
+                    words.append(t)
+            elif isinstance(v, (str, int, float)) and not isinstance(v, bool):
+                words.append(str(v))
+        return show(", ".join(words), 50) if words else ""
+
+    @staticmethod
     def ref_text(ref: Any) -> str:
         r = _d(ref)
         return _s(r.get("reference")) or _s(r.get("display")) or "(no reference)"
@@ -185,7 +203,7 @@ class _Reader:
     def unread(self, res: dict, read: set[str], where: str) -> None:
         for k in res:
             if k not in read and not k.startswith("_"):
-                self.warn(f"{where}.{k}", "not carried")
+                self.warn(f"{where}.{k} {self.brief(res[k])}".rstrip(), "not carried")
         for i, x in enumerate(_l(res.get("modifierExtension"))):
             raise self.fail(f"{where}.modifierExtension[{i}] {show(_d(x).get('url'))}: an extension that "
                             "changes the meaning, unknown to the app; the plan cannot be imported safely")
@@ -278,7 +296,9 @@ class _Reader:
         elif status in ("revoked", "entered-in-error"):
             raise self.fail(f"status: the CarePlan is {status}; nothing to practise")
         elif status != "active":
-            self.warn("status", f"{status}: the clinic has not marked this plan active; check it before applying")
+            why = {"draft": "not yet final", "on-hold": "paused by the clinic", "completed": "marked finished",
+                   "unknown": "of unknown status"}[status]
+            self.warn("status", f"{status}: the plan is {why}; check it before applying")
         intent = cp.get("intent")
         if intent not in CAREPLAN_INTENTS:
             self.warn("intent", f"{show(intent)} is not a CarePlan intent: imported anyway")
@@ -330,7 +350,7 @@ class _Reader:
             total = len(_l(cp.get("activity")))
             why = f"none of its {total} activities can be practised at home" if total else "it has no activities"
             raise self.fail(f"activity: nothing to import: {why}"
-                            + (f" ({self.warnings[-1]})" if total and self.warnings else ""))
+                            + (f" ({self.left_out[0]})" if total and self.left_out else ""))
         if self.v2:
             doc["format"] = "ot-home-plan/2"
         return doc, self.warnings
@@ -608,7 +628,7 @@ class _Reader:
     def detail(self, d: dict, where: str, goal_ids: dict[int, str]) -> _Entry | None:
         for k in d:
             if k not in DETAIL_READ and k != "modifierExtension":
-                self.warn(f"{where}.{k}", f"{show(d[k], 40)} not carried")
+                self.warn(f"{where}.{k} {self.brief(d[k])}".rstrip(), "not carried")
         if _l(d.get("modifierExtension")):
             self.warn(f"{where}.modifierExtension", "an unknown extension changes its meaning: left out")
             return None
@@ -801,7 +821,7 @@ class _Reader:
             raise self.fail(f"{sw}.code.concept: this is a FHIR R5 ServiceRequest; the app reads FHIR R4")
         for k in res:
             if k not in REQUEST_READ and k != "modifierExtension":
-                self.warn(f"{sw}.{k}", "not carried")
+                self.warn(f"{sw}.{k} {self.brief(res[k])}".rstrip(), "not carried")
         if _l(res.get("modifierExtension")):
             self.warn(f"{sw}.modifierExtension", "an unknown extension changes its meaning: left out")
             return None

@@ -191,7 +191,8 @@ def read_timing(timing: Any, where: str, warn: Warn) -> When:
 
     # Slots: when + timeOfDay.
     slots: list[str] = []
-    for i, w in enumerate(rep.get("when") or [] if isinstance(rep.get("when"), list) else [rep.get("when")]):
+    whens = rep.get("when")
+    for i, w in enumerate(whens if isinstance(whens, list) else ([whens] if whens is not None else [])):
         slot = WHEN_TO_SLOT.get(w) if isinstance(w, str) else None
         if slot is None:
             warn(f"{r}.when[{i}]", f"{show(w)} has no matching time of day in the app: not carried")
