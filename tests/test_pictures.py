@@ -1,4 +1,5 @@
-"""The picture set: one clear, small, distinct SVG per activity, slot and area, with its licence."""
+"""The picture set: one clear, small, distinct SVG per activity, slot, area and custom-activity
+keyword, with its licence."""
 from __future__ import annotations
 
 import hashlib
@@ -11,6 +12,7 @@ import pytest
 
 from planner.core.model import AREAS, SLOTS
 from planner.library import ASSETS_DIR, load_library
+from planner.picture_choice import CUSTOM_PICTURES
 from conftest import ROOT
 
 MAX_BYTES = 50 * 1024
@@ -21,6 +23,7 @@ def all_pictures():
     pics.update({f"slots/{s}": ASSETS_DIR / "slots" / f"{s}.svg" for s in SLOTS})
     pics.update({f"areas/{a}": ASSETS_DIR / "areas" / f"{a}.svg" for a in AREAS})
     pics["activities/custom"] = ASSETS_DIR / "activities" / "custom.svg"
+    pics.update({p[:-len(".svg")]: ASSETS_DIR / p for p in CUSTOM_PICTURES})
     return pics
 
 
@@ -35,6 +38,21 @@ def test_picture_exists_parses_and_is_small(name, path):
     assert not re.search(r"""(?:href|src)\s*=\s*["'](?:https?:|//|file:)""", text), name
     ids = re.findall(r'\bid="([^"]+)"', text)
     assert len(ids) == len(set(ids)), f"{name}: duplicate ids inside the picture"
+
+
+def test_every_library_activity_has_its_own_picture_file():
+    lib = load_library()
+    assert lib
+    missing = [a.id for a in lib.values() if not (ASSETS_DIR / a.picture).is_file()]
+    assert not missing, f"no picture file for: {missing}"
+    pictures = [a.picture for a in lib.values()]
+    shared = sorted({p for p in pictures if pictures.count(p) > 1})
+    assert not shared, f"pictures named by more than one activity: {shared}"
+
+
+def test_custom_keyword_pictures_are_all_drawn_and_nothing_else_is_there():
+    on_disk = {f"custom/{p.name}" for p in (ASSETS_DIR / "custom").glob("*.svg")}
+    assert on_disk == set(CUSTOM_PICTURES)
 
 
 def test_pictures_are_distinct():
