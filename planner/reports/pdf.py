@@ -146,12 +146,12 @@ def needs_shaping(text: str) -> bool:
 
 
 def period_line(r: Report) -> str:
+    """The period for the header: short enough for its column."""
     if r.last < r.first:
-        return (f"{r.first:%a %d %b %Y} to {r.requested_last:%a %d %b %Y} "
-                f"(not started on {r.today:%d %b %Y})")
-    text = f"{r.first:%a %d %b %Y} to {r.last:%a %d %b %Y}"
+        return f"{r.first:%d %b %Y} to {r.requested_last:%d %b %Y} (not started yet)"
+    text = f"{r.first:%d %b %Y} to {r.last:%d %b %Y}"
     if r.requested_last > r.last:
-        text += f" (as of {r.today:%d %b %Y})"
+        text += " (later days to come)"
     return text
 
 
@@ -313,14 +313,15 @@ class ReportPDF(FPDF):
                      if r.therapist else "not named in the plan"))
         left.append(("Plan", fm.versions_text(r)))
         right = [("Period", period_line(r)), ("Report date", f"{r.report_date:%a %d %b %Y}")]
-        half = self.width / 2
+        half = self.width * 0.46
         for col, rows in ((0, left), (1, right)):
             x = MARGIN + col * (half + 2)
+            w = half if col == 0 else self.width - half - 2
             for i, (label, value) in enumerate(rows):
                 self.font(8, "", MUTED)
-                self.text_at(x, y + i * 4.8, 20, 4.8, label)
-                self.font(8.8)
-                self.text_at(x + 20, y + i * 4.8, half - 22, 4.8, value)
+                self.text_at(x, y + i * 4.8, 19, 4.8, label)
+                self.font(8.6)
+                self.text_at(x + 19, y + i * 4.8, w - 19, 4.8, value)
         self.set_y(y + 3 * 4.8 + 2)
 
     def summary_tiles(self) -> None:
@@ -361,9 +362,10 @@ class ReportPDF(FPDF):
             for j, line in enumerate(small[:2]):
                 self.text_at(x + 2.5, y + 13.2 + j * 3.3, w - 5, 3.4, line)
         y += 23
-        if r.pending_today:
+        notes = [x for x in (fm.sick_text(r), fm.pending_text(r)) if x]
+        if notes:
             self.font(7.6, "", MUTED)
-            self.text_at(MARGIN, y, self.width, 4, fm.pending_text(r) + ".")
+            self.text_at(MARGIN, y, self.width, 4, "; ".join(notes) + ".")
             y += 4.4
         self.set_y(y)
 
@@ -459,16 +461,25 @@ class ReportPDF(FPDF):
                 if latest.text or latest.note:
                     details.append((f"Latest ({latest.level:+d})" if latest.level else "Latest (0)",
                                     "; ".join(x for x in (latest.text, latest.note) if x)))
-            h = max(len(text_lines) * 4.4 + len(details) * 3.9 + 2.5, 22.0 if len(g.weeks) > 1 else 0)
+            placed: list[tuple[str, str]] = []
+            for label, value in details:        # a value too long for its label's line goes below it
+                self.font(7.8, "B")
+                lw = self.get_string_width(pdf_text(label, self.cover)) + 2.5
+                self.font(7.8)
+                if label and lw + self.get_string_width(pdf_text(value, self.cover)) > left - 1:
+                    placed += [(label, ""), ("", value)]
+                else:
+                    placed.append((label, value))
+            h = max(len(text_lines) * 4.4 + len(placed) * 3.9 + 2.5, 22.0 if len(g.weeks) > 1 else 0)
             self.need(h + 1.5)
             y = self.get_y()
             for i, line in enumerate(text_lines):
                 self.font(9.4, "B")
                 self.text_at(MARGIN, y + i * 4.4, left, 4.4, line)
             yy = y + len(text_lines) * 4.4 + 0.6
-            for label, value in details:
+            for label, value in placed:
                 self.font(7.8, "B", INK if label.startswith(ADHERENCE_NAME) else MUTED)
-                lw = min(self.get_string_width(pdf_text(label, self.cover)) + 2.5, left * 0.6)
+                lw = min(self.get_string_width(pdf_text(label, self.cover)) + 2.5, left * 0.6) if label else 4
                 self.text_at(MARGIN, yy, lw, 3.9, label)
                 self.font(7.8, "", MUTED)
                 self.text_at(MARGIN + lw, yy, left - lw, 3.9, value)
