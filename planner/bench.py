@@ -208,7 +208,7 @@ def run(rounds: int = 60, with_app: bool = True) -> dict[str, object]:
         c_big = time_checkoffs(big, rounds)
         sq = sqlite_checkoffs(Path(tmp), n_big, rounds)
         op = open_today(big, max(10, rounds // 3))
-        files = len(Store(big).history_files())
+        files = len(Store(big).history_weeks("bench"))
         tick = app_tick(big, rounds) if with_app else []
         ready = app_ready(big) if with_app else None
     yr = schedule_year(max(10, rounds // 3))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -88,8 +89,8 @@ def test_uids_stable_across_exports_and_ticks(planned, tmp_path):
 
 def test_slot_times_from_settings(planned, tmp_path):
     store = Store(planned.data)
-    store.update_settings("maya", {"slot_times": {"morning": "07:00", "afternoon": "25:99",
-                                                  "bedtime": 7}})
+    store.update_household(lambda s: replace(s, slot_times={"morning": "07:00", "afternoon": "25:99",
+                                                           "bedtime": "7"}))
     out = tmp_path / "maya.ics"
     assert planned("calendar", "--from", "2026-11-23", "--days", "1", "-o", str(out))[0] == 0
     starts = sorted(ev["dtstart"].dt.time() for ev in events(out))

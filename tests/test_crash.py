@@ -48,7 +48,7 @@ def read_back(backend: str, folder: Path) -> dict[str, str]:
     """item id -> note as stored; raises when the store cannot be read."""
     if backend == "atomic":
         store = Store(folder)
-        got = store.completions(date(2026, 11, 1), date(2026, 11, 30))
+        got = store.completions("maya", date(2026, 11, 1), date(2026, 11, 30))
         assert not any("damaged" in n for n in store.notices), store.notices
         return {k: c.note for k, c in got.items()}
     from tinydb import TinyDB

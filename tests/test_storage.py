@@ -1,4 +1,4 @@
-"""Storage on real files: atomic writes, month files, recovery, lock, schema."""
+"""Storage on real files: atomic writes, week files per child, recovery, lock, schema."""
 from __future__ import annotations
 
 import json
@@ -11,6 +11,8 @@ from filelock import FileLock
 from planner.core.model import Completion, Status
 from planner.storage import store as store_mod
 from planner.storage.atomic import AtomicJSONStorage, atomic_write_bytes
+from planner.storage import migrations
+from planner.storage.records import ChildSettings, HouseholdSettings
 from planner.storage.store import Busy, Store, StoreError, resolve_data_dir
 from conftest import folder_snapshot
 
@@ -20,24 +22,28 @@ def rec(day: date, n: int = 0, status=Status.DONE) -> Completion:
                       "afternoon", {"minutes": 5, "reps": None, "sets": None}, note="ok")
 
 
+def set_reward(store: Store, name: str) -> None:
+    store.update_child_settings("maya", lambda s: ChildSettings(reward_name=name))
+
+
 def test_reading_an_empty_folder_creates_nothing(tmp_path):
     s = Store(tmp_path / "data")
-    assert s.plan_records() == [] and s.completions(date(2026, 1, 1), date(2026, 12, 31)) == {}
-    assert s.settings("maya") == {}
+    assert s.plan_records() == [] and s.completions("maya", date(2026, 1, 1), date(2026, 12, 31)) == {}
+    assert s.child_settings("maya") == ChildSettings() and s.household() == HouseholdSettings()
     assert not (tmp_path / "data").exists()
 
 
 def test_completions_are_split_by_week(tmp_path):
     s = Store(tmp_path)
-    s.put_completion(rec(date(2026, 11, 29)))            # a Sunday: ISO week 48
-    s.put_completion(rec(date(2026, 11, 30)))            # the Monday after: week 49
-    s.put_completion(rec(date(2026, 12, 1)))
-    assert sorted(p.name for p in (tmp_path / "history").glob("*.json")) == ["2026-W48.json", "2026-W49.json"]
-    got = s.completions(date(2026, 11, 1), date(2026, 12, 31))
+    s.put_completion("maya", rec(date(2026, 11, 29)))            # a Sunday: ISO week 48
+    s.put_completion("maya", rec(date(2026, 11, 30)))            # the Monday after: week 49
+    s.put_completion("maya", rec(date(2026, 12, 1)))
+    assert sorted(p.name for p in (tmp_path / "history" / "maya").glob("*.json")) == ["2026-W48.json", "2026-W49.json"]
+    got = s.completions("maya", date(2026, 11, 1), date(2026, 12, 31))
     assert set(got) == {"p.20261129.act-0.afternoon", "p.20261130.act-0.afternoon",
                         "p.20261201.act-0.afternoon"}
-    assert set(s.completions(date(2026, 11, 30), date(2026, 11, 30))) == {"p.20261130.act-0.afternoon"}
-    assert s.history_files() == ["2026-W48", "2026-W49"]
+    assert set(s.completions("maya", date(2026, 11, 30), date(2026, 11, 30))) == {"p.20261130.act-0.afternoon"}
+    assert s.history_weeks("maya") == ["2026-W48", "2026-W49"]
     assert json.loads((tmp_path / "meta.json").read_text())["schema_version"] == store_mod.SCHEMA_VERSION
 
 
@@ -46,30 +52,30 @@ def test_a_new_record_replaces_the_old_one_whole(tmp_path):
     day = date(2026, 11, 27)
     skipped = Completion("p.20261127.a.morning", day, Status.SKIPPED, "p", "a", "A", "morning",
                          {"minutes": 5}, rating="hard", note="tired", reason="sick")
-    s.put_completion(skipped)
+    s.put_completion("maya", skipped)
     done = Completion("p.20261127.a.morning", day, Status.DONE, "p", "a", "A", "morning", {"minutes": 5})
-    s.put_completion(done)
-    got = Store(tmp_path).completions(day, day)["p.20261127.a.morning"]
+    s.put_completion("maya", done)
+    got = Store(tmp_path).completions("maya", day, day)["p.20261127.a.morning"]
     assert (got.status, got.rating, got.note, got.reason) == (Status.DONE, None, "", None)
 
 
 def test_upsert_replaces_and_remove_deletes(tmp_path):
     s = Store(tmp_path)
     day = date(2026, 11, 27)
-    s.put_completion(rec(day))
-    s.put_completion(rec(day, status=Status.PARTIAL))
-    got = Store(tmp_path).completions(day, day)
+    s.put_completion("maya", rec(day))
+    s.put_completion("maya", rec(day, status=Status.PARTIAL))
+    got = Store(tmp_path).completions("maya", day, day)
     assert len(got) == 1 and next(iter(got.values())).status is Status.PARTIAL
-    assert s.remove_completion(rec(day).item_id, day)
-    assert Store(tmp_path).completions(day, day) == {}
+    assert s.remove_completion("maya", rec(day).item_id, day)
+    assert Store(tmp_path).completions("maya", day, day) == {}
 
 
 def test_each_write_keeps_the_previous_file_as_backup(tmp_path):
     s = Store(tmp_path)
     day = date(2026, 11, 27)
-    s.put_completion(rec(day, 1))
-    s.put_completion(rec(day, 2))
-    bak = json.loads((tmp_path / "history" / "2026-W48.json.bak").read_text())
+    s.put_completion("maya", rec(day, 1))
+    s.put_completion("maya", rec(day, 2))
+    bak = json.loads((tmp_path / "history" / "maya" / "2026-W48.json.bak").read_text())
     assert len(bak["completions"]) == 1
     assert not list(tmp_path.rglob(".tmp-*"))
 
@@ -78,35 +84,41 @@ def test_each_write_keeps_the_previous_file_as_backup(tmp_path):
 def test_damaged_file_is_moved_aside_and_last_good_copy_restored(tmp_path, damage):
     s = Store(tmp_path)
     day = date(2026, 11, 27)
-    s.put_completion(rec(day, 1))
-    s.put_completion(rec(day, 2))
-    month = tmp_path / "history" / "2026-W48.json"
-    month.write_bytes(damage)
+    s.put_completion("maya", rec(day, 1))
+    s.put_completion("maya", rec(day, 2))
+    week = tmp_path / "history" / "maya" / "2026-W48.json"
+    week.write_bytes(damage)
+    before = folder_snapshot(tmp_path)
     s2 = Store(tmp_path)
-    got = s2.completions(day, day)
+    got = s2.completions("maya", day, day)
     assert set(got) == {rec(day, 1).item_id}                      # the last good copy
-    assert any("damaged" in n and "restored" in n for n in s2.notices)
-    assert list((tmp_path / "history").glob("2026-W48.json.damaged-*"))
+    assert any("damaged" in n and "last good copy" in n for n in s2.notices)
+    assert folder_snapshot(tmp_path) == before                     # a reader never writes
+    s2.put_completion("maya", rec(day, 3))                         # the next write repairs it
+    assert any("restored the last good copy" in n for n in s2.notices)
+    assert list((tmp_path / "history" / "maya").glob("2026-W48.json.damaged-*"))
+    assert set(Store(tmp_path).completions("maya", day, day)) == {rec(day, 1).item_id, rec(day, 3).item_id}
 
 
 def test_damaged_file_without_backup_says_so(tmp_path):
     s = Store(tmp_path)
-    s.update_settings("maya", {"reward": "park"})
+    set_reward(s, "park")
     (tmp_path / "settings.json").write_text("garbage")
     (tmp_path / "settings.json.bak").unlink(missing_ok=True)
     s2 = Store(tmp_path)
-    assert s2.settings("maya") == {}
+    assert s2.child_settings("maya") == ChildSettings()
     assert any("no good copy" in n for n in s2.notices)
+    set_reward(s2, "zoo")
     assert list(tmp_path.glob("settings.json.damaged-*"))
 
 
 def test_missing_file_with_backup_is_restored(tmp_path):
     s = Store(tmp_path)
-    s.update_settings("maya", {"reward": "park"})
-    s.update_settings("maya", {"reward": "zoo"})
+    set_reward(s, "park")
+    set_reward(s, "zoo")
     (tmp_path / "settings.json").unlink()
     s2 = Store(tmp_path)
-    assert s2.settings("maya")["reward"] == "park"
+    assert s2.child_settings("maya").reward_name == "park"
     assert s2.notices
 
 
@@ -119,7 +131,7 @@ def _hold_lock(path, ready, release):
 def test_second_writer_gets_a_clear_message_and_reads_still_work(tmp_path, monkeypatch):
     s = Store(tmp_path)
     day = date(2026, 11, 27)
-    s.put_completion(rec(day, 1))
+    s.put_completion("maya", rec(day, 1))
     ctx = mp.get_context("spawn")
     ready, release = ctx.Event(), ctx.Event()
     proc = ctx.Process(target=_hold_lock, args=(tmp_path, ready, release))
@@ -131,41 +143,41 @@ def test_second_writer_gets_a_clear_message_and_reads_still_work(tmp_path, monke
         other._lock.timeout = 0.2
         before = folder_snapshot(tmp_path)
         with pytest.raises(Busy, match="busy"):
-            other.put_completion(rec(day, 2))
-        assert set(other.completions(day, day)) == {rec(day, 1).item_id}
+            other.put_completion("maya", rec(day, 2))
+        assert set(other.completions("maya", day, day)) == {rec(day, 1).item_id}
         after = folder_snapshot(tmp_path)
         assert before == after
     finally:
         release.set()
         proc.join(10)
-    Store(tmp_path).put_completion(rec(day, 2))
+    Store(tmp_path).put_completion("maya", rec(day, 2))
 
 
 def test_newer_schema_is_refused(tmp_path):
-    Store(tmp_path).update_settings("maya", {"reward": "park"})
+    set_reward(Store(tmp_path), "park")
     (tmp_path / "meta.json").write_text('{"schema_version": 99}')
     with pytest.raises(StoreError, match="newer planner"):
-        Store(tmp_path).settings("maya")
+        Store(tmp_path).child_settings("maya")
 
 
 def test_migration_runs_once_under_the_lock(tmp_path, monkeypatch):
-    Store(tmp_path).update_settings("maya", {"reward": "park"})
-    (tmp_path / "meta.json").write_text('{"schema_version": 0}')
+    set_reward(Store(tmp_path), "park")
+    (tmp_path / "meta.json").write_text('{"schema_version": 1}')
     calls = []
 
-    def v0_to_v1(folder):
+    def v1_to_v2(folder):
         calls.append(folder)
         doc = json.loads((folder / "settings.json").read_text())
-        for d in doc["settings"].values():
-            d["reward"] = d["reward"].upper()
+        for d in doc["children"].values():
+            d["reward_name"] = d["reward_name"].upper()
         atomic_write_bytes(folder / "settings.json", json.dumps(doc).encode())
 
-    monkeypatch.setitem(store_mod.MIGRATIONS, 0, v0_to_v1)
+    monkeypatch.setitem(migrations.MIGRATIONS, 1, v1_to_v2)
     s = Store(tmp_path)
-    assert s.settings("maya")["reward"] == "PARK"
-    assert Store(tmp_path).settings("maya")["reward"] == "PARK"
+    assert s.child_settings("maya").reward_name == "PARK"
+    assert Store(tmp_path).child_settings("maya").reward_name == "PARK"
     assert len(calls) == 1
-    assert json.loads((tmp_path / "meta.json").read_text())["schema_version"] == 1
+    assert json.loads((tmp_path / "meta.json").read_text())["schema_version"] == 2
 
 
 def test_data_dir_resolution(tmp_path, monkeypatch):
@@ -190,9 +202,9 @@ def test_atomic_storage_round_trip(tmp_path):
 def test_two_stores_on_one_folder_see_each_others_writes(tmp_path):
     a, b = Store(tmp_path), Store(tmp_path)
     day = date(2026, 11, 27)
-    a.put_completion(rec(day, 1))
-    assert set(b.completions(day, day)) == {rec(day, 1).item_id}
-    b.put_completion(rec(day, 2))
-    assert set(a.completions(day, day)) == {rec(day, 1).item_id, rec(day, 2).item_id}
-    a.put_completion(rec(day, 3))
-    assert len(b.completions(day, day)) == 3
+    a.put_completion("maya", rec(day, 1))
+    assert set(b.completions("maya", day, day)) == {rec(day, 1).item_id}
+    b.put_completion("maya", rec(day, 2))
+    assert set(a.completions("maya", day, day)) == {rec(day, 1).item_id, rec(day, 2).item_id}
+    a.put_completion("maya", rec(day, 3))
+    assert len(b.completions("maya", day, day)) == 3

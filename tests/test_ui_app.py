@@ -17,6 +17,7 @@ from flet_harness import start  # noqa: E402
 from planner.services import household, plans, practice  # noqa: E402
 from planner.core.model import Status  # noqa: E402
 from planner.demo import import_demo  # noqa: E402
+from planner.library import load_library  # noqa: E402
 from planner.storage.store import Store  # noqa: E402
 from planner.views import kid as kid_module  # noqa: E402
 from planner.views.app import build  # noqa: E402
@@ -106,11 +107,11 @@ def test_item_sheet_partial_skip_rating_note_undo(data):
         assert rec.rating == "hard" and rec.note == "Needed help with the start of the zip"
         assert rec.status is Status.PARTIAL and rec.planned["minutes"] == 3
         await app.click("sheet-skip-sick")
-        rec = Store(data).completions(TODAY, TODAY)[iid]
+        rec = Store(data).completions("sam", TODAY, TODAY)[iid]
         assert rec.status is Status.SKIPPED and rec.reason == "sick"
         assert app.by_key("sheet-status").value == "Skipped · Sick"
         await app.click("sheet-undo")
-        assert iid not in Store(data).completions(TODAY, TODAY)
+        assert iid not in Store(data).completions("sam", TODAY, TODAY)
         await app.click("sheet-close")
         assert not app.has_key("sheet-title")
         assert app.by_key("day-counts").value == "0 of 7 done"
@@ -260,7 +261,7 @@ def test_kid_mode_now_next_did_it_stars_and_all_done(data, monkeypatch):
         assert app.page.navigation_bar is None and app.page.appbar is None
         assert not [k for k in app.keys() if k.startswith("check-")]          # no editing
         assert app.by_key("kid-now-title").value == "Push the wall"
-        assert app.by_key("kid-next-title").value == "Zip up your coat"
+        assert app.by_key("kid-next-title").value == load_library()["zipping-coat"].kid_title
         assert app.by_key("kid-stars").value == "0 stars"
         await app.click("kid-did-it")
         assert app.has_key("kid-celebrate") and not app.has_key("kid-did-it")
@@ -268,7 +269,7 @@ def test_kid_mode_now_next_did_it_stars_and_all_done(data, monkeypatch):
         assert stored(data)[f"{PFX}.wall-pushups.morning"] is Status.DONE
         await asyncio.sleep(0.1)
         await app.settle()
-        assert app.by_key("kid-now-title").value == "Zip up your coat"
+        assert app.by_key("kid-now-title").value == load_library()["zipping-coat"].kid_title
         for _ in range(6):
             await app.click("kid-did-it")
             await asyncio.sleep(0.1)
@@ -388,6 +389,10 @@ def test_settings_pin_and_child_switch(data, tmp_path):
         await app.click("settings-save-pin")               # too short: refused
         assert not household.has_pin(Store(data))
         await app.set_value("settings-pin", "4321")
+        await app.set_value("settings-pin-again", "4312")
+        await app.click("settings-save-pin")               # typed twice, not the same: refused
+        assert not household.has_pin(Store(data))
+        await app.set_value("settings-pin-again", "4321")
         await app.click("settings-save-pin")
         assert household.has_pin(Store(data))
         await app.select("settings-child", "leo")

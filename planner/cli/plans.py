@@ -68,7 +68,7 @@ def cmd_schedule(args: argparse.Namespace, store: Store, today: date) -> int:
     got = practice.days(store, family, first, args.days)
     plan = family.plan_on(first)
     if args.json:
-        print(json.dumps({"child": family.name, "child_key": family.key, "plan_id": plan.plan_id,
+        print(json.dumps({"child": family.name, "plan_id": plan.plan_id,
                           "days": [day_json(d) for d in got]}, ensure_ascii=False))
         return 0
     print(f"{family.name}: plan {plan.plan_id} (version {plan.version})")

@@ -41,7 +41,22 @@ def _hook(stage: str) -> None:
 
 
 def staging_dir(data_dir: Path) -> Path:
-    return data_dir.parent / f".{data_dir.name}.restore-new"
+    """Beside the data folder (the same file system, so the switch is a rename); one per process."""
+    return data_dir.parent / f".{data_dir.name}.restore-new-{os.getpid()}"
+
+
+def _stagings(data_dir: Path) -> list[Path]:
+    return sorted(data_dir.parent.glob(f".{data_dir.name}.restore-new-*"))
+
+
+def _alive(pid_text: str) -> bool:
+    try:
+        os.kill(int(pid_text), 0)          # this process, or another one still running
+        return True
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
 
 
 def old_dir(data_dir: Path) -> Path:
@@ -162,26 +177,31 @@ def restore(store: "Store", data: bytes, now: datetime) -> Restored:
     folder = store.dir
     stage, old = staging_dir(folder), old_dir(folder)
     store.close()
-    with store.writing():
-        if stage.exists():
-            shutil.rmtree(stage)
-        try:
-            stage.mkdir(parents=True)
-            _write_tree(stage, backup.files)
-            check_folder(stage)
-            atomic_write_bytes(stage / READY, now.isoformat().encode(), keep_backup=False)
-            fsync_dir(folder.parent)
-        except BaseException:
-            shutil.rmtree(stage, ignore_errors=True)
-            raise
-        _hook("unpacked")
-        had_data = bool(data_files(folder, include_excluded=False))
-        os.replace(folder, old)
-        _hook("old-moved")
-        os.replace(stage, folder)
+    if stage.exists():
+        shutil.rmtree(stage)
+    try:                                  # outside the lock: the data folder is not touched yet
+        stage.mkdir(parents=True)
+        _write_tree(stage, backup.files)
+        check_folder(stage)
+        atomic_write_bytes(stage / READY, now.isoformat().encode(), keep_backup=False)
         fsync_dir(folder.parent)
-        _hook("new-in-place")
-        copy = _keep_old(folder, old, now, keep=had_data)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    try:
+        with store.writing():
+            _hook("unpacked")
+            had_data = any(rel != "meta.json" for rel in data_files(folder, include_excluded=True))
+            os.replace(folder, old)
+            _hook("old-moved")
+            os.replace(stage, folder)
+            (folder / READY).unlink()
+            fsync_dir(folder.parent)
+            _hook("new-in-place")
+            copy = _keep_old(folder, old, now, keep=had_data)
+    finally:
+        if stage.exists() and not old.exists():
+            shutil.rmtree(stage, ignore_errors=True)
     store.close()
     return Restored(len(backup.files), backup.created, copy)
 
@@ -192,8 +212,9 @@ def _keep_old(folder: Path, old: Path, now: datetime, keep: bool = True) -> Path
     if not old.exists():
         return None
     base = folder / archive.COPIES_DIR
-    base.mkdir(exist_ok=True)
     earlier = old / archive.COPIES_DIR
+    if keep or (earlier.is_dir() and any(earlier.iterdir())):
+        base.mkdir(exist_ok=True)
     if earlier.is_dir():
         for item in earlier.iterdir():
             target = base / item.name
@@ -219,21 +240,25 @@ def finish_interrupted_restore(store: "Store") -> None:
     """Under the lock, at the first write of a process: complete a restore that a kill stopped,
     or drop a staging folder that was never switched in (see the module's text)."""
     folder = store.dir
-    stage, old = staging_dir(folder), old_dir(folder)
+    old = old_dir(folder)
+    ready = [st for st in _stagings(folder) if (st / READY).exists()]
     if old.exists():
-        if (stage / READY).exists():
+        if ready:
             # The kill came between moving the old folder out and the new one in: the staging
-            # folder is complete, so move its entries in (each one a rename), the marker last.
+            # folder is complete, so move its entries in (each one a rename).
+            stage = ready[-1]
             for item in sorted(stage.iterdir()):
                 if item.name != READY and not (folder / item.name).exists():
                     os.replace(item, folder / item.name)
             fsync_dir(folder)
+            shutil.rmtree(stage, ignore_errors=True)
+        (folder / READY).unlink(missing_ok=True)
         _keep_old(folder, old, datetime.now())
         store.notices.append("finished a restore that was interrupted; the earlier data is in "
                              "restore-copies/")
-    if stage.exists():
-        shutil.rmtree(stage, ignore_errors=True)
-        fsync_dir(folder.parent)
+    for stage in _stagings(folder):
+        if not _alive(stage.name.rsplit("-", 1)[-1]):      # a restore still running elsewhere keeps its own
+            shutil.rmtree(stage, ignore_errors=True)
 
 
 def interrupted(folder: Path) -> bool:

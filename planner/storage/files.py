@@ -89,7 +89,7 @@ def write_user_file(path: str | os.PathLike, data: bytes, *, data_dir: Path | No
     """Write a file the user asked for, whole or not at all; never inside the data folder."""
     p = Path(path)
     if data_dir is not None and inside(p, data_dir):
-        raise FileProblem(f"{p}: is inside the data folder; choose a place outside it")
+        raise FileProblem(f"{p}: is inside the data folder; choose a place outside the data folder")
     try:
         if p.is_dir():
             raise FileProblem(f"{p}: is a folder; give a file name")

@@ -51,7 +51,7 @@ def main() -> None:
         store = Store(folder)
 
         def put(c: Completion) -> None:
-            store.put_completion(c)
+            store.put_completion("maya", c)
             writes["n"] += 1
     else:
         from tinydb import Query, TinyDB
