@@ -226,7 +226,7 @@ def read_timing(timing: Any, where: str, warn: Warn) -> When:
     period = _num(period_raw)
     if freq_raw is not None and (freq is None or freq < 1 or freq != int(freq)):
         warn(f"{r}.frequency", f"{show(freq_raw)} is not a whole number of times: not carried")
-        freq = None
+        freq = period = unit = period_raw = None      # how often is unknown, not "once"
     if period_raw is not None and (period is None or period <= 0):
         warn(f"{r}.period", f"{show(period_raw)} is not a length: not carried")
         period = None
