@@ -260,7 +260,11 @@ def _schedule_week(segments: list[Segment], monday: date, paused: frozenset) -> 
     for seg in {id(s): s for s in owner.values() if s is not None}.values():
         plan = seg.plan
         mine = [d for d in week if owner[d] is seg]
-        available = tuple(d.weekday() for d in mine if not plan.is_rest_day(d) and d not in paused)
+        # Placed over the days this version would govern had no later version come (from its
+        # first day to its own end), then cut to the days it does govern: a revision that takes
+        # effect mid-week never moves what was planned on the days before it (rule R8).
+        natural = [d for d in week if seg.first <= d and (plan.end is None or d <= plan.end)]
+        available = tuple(d.weekday() for d in natural if not plan.is_rest_day(d) and d not in paused)
         placement = place_week(plan, available) if available else {}
         for d in mine:
             wd = d.weekday()
