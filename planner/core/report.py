@@ -417,11 +417,12 @@ def _monday(d: date) -> date:
     return d - timedelta(days=d.weekday())
 
 
-def _week_series(items: Sequence[ScheduledItem], mondays: Sequence[date]) -> tuple[WeekCounts, ...]:
-    buckets: dict[date, list[ScheduledItem]] = {m: [] for m in mondays}
-    for it in items:
-        buckets.setdefault(_monday(it.date), []).append(it)
-    return tuple(WeekCounts(m, count(v)) for m, v in sorted(buckets.items()))
+def _sum(cells: Iterable[list[int]]) -> Counts:
+    """Counts from [scheduled, done, partial, skipped, sick, minutes planned, minutes done] cells."""
+    cells = list(cells)
+    if not cells:
+        return Counts()
+    return Counts(*(sum(col) for col in zip(*cells)))
 
 
 def _halves(pairs: Iterable[tuple[date, str]], vocab: Sequence[str], mid: date) -> Halves:
@@ -463,17 +464,64 @@ def build_report(days: Sequence[Day], plans: Sequence[Plan], first: date, last: 
     if not plans:
         raise ValueError("a report needs at least one plan version")
     end = cutoff(last, today)
-    period = [d for d in days if first <= d.date <= end]
-    period.sort(key=lambda d: d.date)
+    period = sorted((d for d in days if first <= d.date <= end), key=lambda d: d.date)
+    # One pass over the counted items: what the rows need, and counts per (goal, activity, week).
     items_l: list[ScheduledItem] = []
     pending = 0
+    cells: dict[tuple[str | None, str, date], list[int]] = {}
+    by_key: dict[str, list[ScheduledItem]] = {}
+    reasons = {r: 0 for r in SKIP_REASONS}
+    rating_totals = {r: 0 for r in RATINGS}
+    notes: list[Note] = []
+    sick_days: set[date] = set()
+    s_done, s_part, s_skip, s_open = Status.DONE, Status.PARTIAL, Status.SKIPPED, Status.PLANNED
+    slot_order = SLOT_ORDER
     for d in period:
-        for it in d.items:
-            if d.date < today or it.status is not Status.PLANNED:
-                items_l.append(it)
+        day_date = d.date
+        monday = day_date - timedelta(days=day_date.weekday())
+        its = d.items
+        if len(its) > 1:
+            its = sorted(its, key=lambda it: slot_order.get(it.slot, 9))
+        day_open = day_date >= today
+        for it in its:
+            st = it.status
+            if day_open and st is s_open:
+                pending += 1             # today, nothing recorded yet: wait for the day to end
+                continue
+            items_l.append(it)
+            key = it.key
+            group = by_key.get(key)
+            if group is None:
+                by_key[key] = [it]
             else:
-                pending += 1
-    items_l.sort(key=lambda it: (it.date, SLOT_ORDER.get(it.slot, 9)))
+                group.append(it)
+            ck = (it.goal, key, monday)
+            cell = cells.get(ck)
+            if cell is None:
+                cell = cells[ck] = [0, 0, 0, 0, 0, 0, 0]
+            minutes = it.minutes
+            cell[0] += 1
+            cell[5] += minutes
+            if st is s_done:
+                cell[1] += 1
+                cell[6] += minutes
+            elif st is s_part:
+                cell[2] += 1
+                cell[6] += int(minutes / 2 + 0.5)
+            elif st is s_skip:
+                reason = it.reason
+                if reason == SICK:
+                    cell[4] += 1
+                    sick_days.add(day_date)
+                else:
+                    cell[3] += 1
+                reasons[reason if reason in reasons else "other"] += 1
+            if it.rating in rating_totals:
+                rating_totals[it.rating] += 1
+            if it.note:
+                text = it.note.strip()
+                if text:
+                    notes.append(Note(day_date, it.slot, it.title, st, text))
     items = tuple(items_l)
     current = plans[-1]
     texts = goal_texts(plans)
@@ -487,10 +535,18 @@ def build_report(days: Sequence[Day], plans: Sequence[Plan], first: date, last: 
     mid = lo + timedelta(days=span // 2)
     mondays = sorted({_monday(d.date) for d in period})
 
-    # ---- per activity, one pass
-    by_key: dict[str, list[ScheduledItem]] = {}
-    for it in items:
-        by_key.setdefault(it.key, []).append(it)
+    # ---- per activity
+    by_act: dict[str, list[list[int]]] = {}
+    by_goal: dict[str | None, list[list[int]]] = {}
+    by_goal_week: dict[tuple[str | None, date], list[list[int]]] = {}
+    by_week: dict[date, list[list[int]]] = {}
+    goal_acts: dict[str | None, set[str]] = {}
+    for (gid, key, monday), cell in cells.items():
+        by_act.setdefault(key, []).append(cell)
+        by_goal.setdefault(gid, []).append(cell)
+        by_goal_week.setdefault((gid, monday), []).append(cell)
+        by_week.setdefault(monday, []).append(cell)
+        goal_acts.setdefault(gid, set()).add(key)
     act_order: dict[str, int] = {}
     for plan in (current, *reversed(plans[:-1])):
         for a in plan.activities:
@@ -500,7 +556,7 @@ def build_report(days: Sequence[Day], plans: Sequence[Plan], first: date, last: 
     for key, its in by_key.items():
         latest = its[-1]
         entry = entries.get(key)
-        reasons = {r: 0 for r in SKIP_REASONS}
+        act_reasons = {r: 0 for r in SKIP_REASONS}
         rated = {r: 0 for r in RATINGS}
         levels: dict[str, int] = {}
         options: dict[str, int] = {}
@@ -508,7 +564,7 @@ def build_report(days: Sequence[Day], plans: Sequence[Plan], first: date, last: 
         assist_seq: list[tuple[date, str]] = []
         for it in its:
             if it.status is Status.SKIPPED:
-                reasons[it.reason if it.reason in reasons else "other"] += 1
+                act_reasons[it.reason if it.reason in act_reasons else "other"] += 1
             if it.rating in rated:
                 rated[it.rating] += 1
                 rating_seq.append((it.date, it.rating))
@@ -527,14 +583,19 @@ def build_report(days: Sequence[Day], plans: Sequence[Plan], first: date, last: 
             if r != "easy":
                 break
             run += 1
-        window = [it for it in its if recorded(it) and not is_sick(it)][-REFUSAL_WINDOW:]
+        window: list[ScheduledItem] = []
+        for it in reversed(its):
+            if recorded(it) and not is_sick(it):
+                window.append(it)
+                if len(window) == REFUSAL_WINDOW:
+                    break
         refused = sum(1 for it in window if it.status is Status.SKIPPED and it.reason == "refused")
         n_easy = getattr(entry, "progress_after_easy", None) if entry is not None else None
         rows.append(ActivityRow(
-            activity=key, title=latest.title, goal=latest.goal, counts=count(its),
+            activity=key, title=latest.title, goal=latest.goal, counts=_sum(by_act[key]),
             frequency=frequency_text(entry) if entry is not None else "",
             dose=dose_text(entry) if entry is not None else latest.dose_text(),
-            skip_reasons=reasons, ratings=rated,
+            skip_reasons=act_reasons, ratings=rated,
             rating_trend=_halves(rating_seq, RATINGS, mid) if rating_seq else None,
             recent_ratings=tuple(r for _, r in rating_seq[-RECENT_RATINGS:]),
             assist_trend=_halves(assist_seq, ASSISTS, mid) if assist_seq else None,
@@ -549,13 +610,6 @@ def build_report(days: Sequence[Day], plans: Sequence[Plan], first: date, last: 
     for plan in (current, *reversed(plans[:-1])):
         for g in plan.goals:
             goal_order.setdefault(g.id, len(goal_order))
-    by_goal: dict[str | None, list[ScheduledItem]] = {}
-    goal_acts: dict[str | None, list[str]] = {}
-    for it in items:
-        by_goal.setdefault(it.goal, []).append(it)
-        acts = goal_acts.setdefault(it.goal, [])
-        if it.key not in acts:
-            acts.append(it.key)
     period_ratings: dict[str, list[Rating]] = {}
     current_ids = {p.plan_id for p in plans}
     for r in sorted(ratings, key=lambda r: (r.date, r.recorded)):
@@ -573,9 +627,10 @@ def build_report(days: Sequence[Day], plans: Sequence[Plan], first: date, last: 
 
     goals = tuple(
         GoalRow(gid, texts.get(gid, gid) if gid is not None else "Without a goal",
-                count(by_goal.get(gid, ())),
-                _week_series(by_goal.get(gid, ()), mondays),
-                tuple(sorted(goal_acts.get(gid, ()), key=lambda k: act_order.get(k, len(act_order)))),
+                _sum(by_goal.get(gid, ())),
+                tuple(WeekCounts(m, _sum(by_goal_week.get((gid, m), ()))) for m in mondays)
+                if gid in by_goal else (),
+                tuple(sorted(goal_acts.get(gid, ()), key=lambda k: (act_order.get(k, len(act_order)), k))),
                 tuple(period_ratings.get(gid, ())) if gid is not None else (),
                 str(getattr(goal_objs.get(gid), "baseline", "") or "") if gid else "",
                 str(getattr(goal_objs.get(gid), "target", "") or "") if gid else "")
@@ -586,21 +641,6 @@ def build_report(days: Sequence[Day], plans: Sequence[Plan], first: date, last: 
     n_rated = sum(1 for g in rated_goals if g.ratings)
     if rated_goals and n_rated == len(rated_goals):
         t_score = gas_t_score([g.ratings[-1].level for g in rated_goals])
-
-    # ---- totals, reasons, ratings, notes, sick days
-    reasons = {r: 0 for r in SKIP_REASONS}
-    rating_totals = {r: 0 for r in RATINGS}
-    notes: list[Note] = []
-    sick_days: set[date] = set()
-    for it in items:
-        if it.status is Status.SKIPPED:
-            reasons[it.reason if it.reason in reasons else "other"] += 1
-            if it.reason == SICK:
-                sick_days.add(it.date)
-        if it.rating in rating_totals:
-            rating_totals[it.rating] += 1
-        if it.note and it.note.strip():
-            notes.append(Note(it.date, it.slot, it.title, it.status, it.note.strip()))
 
     # ---- as-needed uses
     use_rows: list[AsNeededRow] = []
@@ -663,9 +703,10 @@ def build_report(days: Sequence[Day], plans: Sequence[Plan], first: date, last: 
     return Report(
         child=child or current.child, therapist=therapist, therapist_contact=contact,
         plan_id=current.plan_id, plan_version=current.version, first=first, last=end,
-        requested_last=last, today=today, totals=count(items), goals=goals,
+        requested_last=last, today=today, totals=_sum(cells.values()), goals=goals,
         activities=tuple(rows), skip_reasons=reasons, ratings=rating_totals, notes=tuple(notes),
-        items=items, weeks=_week_series(items, mondays), made_on=made_on, birth_date=birth,
+        items=items, weeks=tuple(WeekCounts(m, _sum(by_week.get(m, ()))) for m in mondays),
+        made_on=made_on, birth_date=birth,
         sick_days=tuple(sorted(sick_days)), pending_today=pending, as_needed=tuple(use_rows),
         used=tuple(sorted(used, key=lambda u: u.at)),
         plan_versions=tuple(versions), gas_t_score=t_score, gas_goals_rated=n_rated,
