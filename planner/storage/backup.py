@@ -157,8 +157,9 @@ def check_folder(folder: Path) -> None:
                       and p.name != "unassigned"]
             if strays:
                 raise BackupProblem(f"the backup has history for a child without a plan ({strays[0]})")
-        if probe.notices:
-            raise BackupProblem(probe.notices[0])
+        damaged = [n for n in probe.notices if "damaged" in n]
+        if damaged:
+            raise BackupProblem(damaged[0])
     except StoreError as exc:
         raise BackupProblem(f"the backup's data cannot be read ({exc})") from None
     except (ValueError, OSError) as exc:
