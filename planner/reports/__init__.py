@@ -1,7 +1,6 @@
-"""Renderings of planner data for people and other programs.
+"""Renderings of the therapist's report for people and other programs.
 
-formats  text, CSV and JSON progress reports
-pdf      the printable progress report (fpdf2, imported only when asked for)
+formats  text, CSV and JSON (and `render`, which dispatches every format)
+pdf      the printable report (fpdf2 and the fonts in planner/fonts, imported only when asked for)
 ical     calendar reminders (.ics, icalendar)
-archive  the backup archive format: build and verify, bytes in and bytes out
 """
