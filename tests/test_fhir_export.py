@@ -255,3 +255,35 @@ def test_round_trip_with_progress_warns_only_about_records():
     back, warnings = careplan_to_plan(export_bundle(plan, days, ratings, FIRST, LAST, NOW))
     assert load(back) == plan
     assert warnings and all("progress" in w or "achievementStatus" in w for w in warnings), warnings
+
+
+def test_plan_format_2_fields_travel_through_fhir():
+    """Fields of plan format 2 are read with getattr, so the export works before and after that model lands."""
+    from types import SimpleNamespace
+    plan = load(base_plan())
+    tweezers, pushups, course, own = plan.activities
+
+    def v2(a, **extra):
+        return SimpleNamespace(**{f: getattr(a, f) for f in a.__dataclass_fields__}, **extra)
+    acts = (v2(tweezers, valid_from=date(2026, 12, 7), until=date(2027, 1, 10), coaching="Praise the pinch"),
+            v2(pushups, hold_seconds=5, rest_seconds=30),
+            v2(course),
+            v2(own, as_needed=True))
+    goals = (SimpleNamespace(id="pincer", text=plan.goals[0].text, area="fine-motor", target="10 pom-poms in a minute",
+                             target_date=date(2027, 1, 29), baseline="4 pom-poms in a minute"),)
+    plan2 = replace(plan, activities=acts, goals=goals)
+    bundle = export_bundle(plan2, [], [], FIRST, LAST, NOW)
+    R4B.Bundle.model_validate(bundle)
+    check_codes(bundle)
+    doc, warnings = careplan_to_plan(bundle)
+    assert warnings == [] and doc["format"] == "ot-home-plan/2"
+    t, p, c, o = doc["activities"]
+    assert (t["from"], t["until"], t["coaching"], t["times_per_week"]) == ("2026-12-07", "2027-01-10",
+                                                                         "Praise the pinch", 3)
+    assert (p["hold_seconds"], p["rest_seconds"], p["reps"], p["times_per_day"]) == (5, 30, 10, 2)
+    assert "from" not in c and "until" not in c
+    assert o["as_needed"] is True and not {"times_per_week", "days", "times_per_day"} & set(o)
+    assert o["custom"]["id"] == "shoe-tying"
+    assert doc["goals"] == [{"id": "pincer", "text": plan.goals[0].text, "area": "fine-motor",
+                             "target": "10 pom-poms in a minute", "target_date": "2027-01-29",
+                             "baseline": "4 pom-poms in a minute"}]

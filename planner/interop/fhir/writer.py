@@ -280,7 +280,7 @@ def export_bundle(plan: Plan, days: Sequence[Day], ratings: Sequence[GoalRating]
 
 def _activity(a: Any, plan: Plan, today: date, goal_refs: dict[str, str], notes: Iterable[tuple[date, str]],
               table) -> dict:
-    start = _first_attr(a, ("valid_from", "from_date", "start", "first"))
+    start = _first_attr(a, ("valid_from", "from_date", "from_", "start", "first"))
     until = _first_attr(a, ("valid_until", "until", "end", "last"))
     start = start if isinstance(start, date) else None
     until = until if isinstance(until, date) else None
