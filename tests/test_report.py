@@ -109,6 +109,11 @@ def test_sick_items_are_excused_and_today_counts_only_when_recorded():
     later = build_report(as_days(items), [plan_of()], D, day(4), day(5))
     assert later.pending_today == 0 and later.totals.open == 3 and later.totals.counted == 7
     assert later.totals.adherence == round(2.5 / 7, 3)
+    # the first day of a plan, nothing recorded yet: nothing to report, and it says why
+    open_today = [it for it in items if it.date == day(4) and it.status is OPEN]
+    first_day = build_report(as_days(open_today), [plan_of()], day(4), day(4), day(4))
+    assert first_day.empty and first_day.pending_today == 2
+    assert "Nothing to report yet: 2 items of today not recorded yet" in formats.to_text(first_day)
 
 
 def test_counts_of_nothing_has_no_adherence():

@@ -146,6 +146,12 @@ def uses_text(u: AsNeededRow) -> str:
     return text
 
 
+def empty_text(report: Report) -> str:
+    if report.pending_today:
+        return f"Nothing to report yet: {pending_text(report)}."
+    return "Nothing was scheduled in this period."
+
+
 def note_label(n) -> str:
     words = {Status.PARTIAL: "partly", Status.SKIPPED: "skipped", Status.PLANNED: "not ticked"}
     if n.status is None:
@@ -205,7 +211,7 @@ def to_text(report: Report) -> str:
     lines.append(f"Plan: {versions_text(report)}")
     lines.append("")
     if report.empty:
-        lines.append("Nothing was scheduled in this period.")
+        lines.append(empty_text(report))
         lines.append("")
         lines.append(FOOTER)
         return "\n".join(lines) + "\n"

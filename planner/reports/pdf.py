@@ -667,8 +667,7 @@ class ReportPDF(FPDF):
         self.header_block()
         if self.report.empty:
             self.font(11, "", MUTED)
-            self.text_at(MARGIN, self.get_y() + 6, self.width, 8,
-                         "Nothing was scheduled in this period yet.")
+            self.text_at(MARGIN, self.get_y() + 6, self.width, 8, fm.empty_text(self.report))
             self.set_y(self.get_y() + 16)
         else:
             self.summary_tiles()
