@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable
 
+from planner.core.dates import BadDate, parse_date
+from planner.core.text import BadText, clean_text
 from planner.core.model import (
     AREAS, FORMAT, SETTINGS, SLOTS, WEEKDAYS, DAILY_SPREAD, Frequency, Goal, LibraryActivity,
     Plan, PlanActivity,
@@ -58,7 +60,10 @@ class CsvOptions:
 # ---------------------------------------------------------------- helpers
 
 def _show(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    try:
+        text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    except (TypeError, ValueError):
+        text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -71,8 +76,14 @@ def _int(value: Any, where: str, lo: int, hi: int) -> int:
 
 
 def _text(value: Any, where: str, max_len: int, min_len: int = 1) -> str:
+    """Text NFC-normalised, with no control characters or lone surrogates; runs of spaces fold
+    (line breaks are kept in multi-line text)."""
     if not isinstance(value, str):
         raise PlanError(where, f"must be text (got {_show(value)})")
+    try:
+        value = clean_text(value, where, 10 * max_len + 100, multiline=True)
+    except BadText as exc:
+        raise PlanError(where, str(exc).split(": ", 1)[1]) from None
     value = " ".join(value.split()) if "\n" not in value else value.strip()
     if len(value) < min_len:
         raise PlanError(where, "must not be empty")
@@ -82,12 +93,13 @@ def _text(value: Any, where: str, max_len: int, min_len: int = 1) -> str:
 
 
 def _date(value: Any, where: str) -> date:
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         raise PlanError(where, f"must be a date written YYYY-MM-DD (got {_show(value)})")
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise PlanError(where, f"is not a real date (got {_show(value)})") from None
+        return parse_date(value)
+    except BadDate as exc:
+        raise PlanError(where, f"{exc} (got {_show(value)})" if "outside" in str(exc)
+                        else f"is not a real date (got {_show(value)})") from None
 
 
 def _list(value: Any, where: str, max_len: int, min_len: int = 0) -> list:
@@ -163,13 +175,50 @@ def parse_plan_json(data: bytes, library: dict[str, LibraryActivity],
                     picture_names: set[str] | None = None) -> Plan:
     """Decode and validate a JSON plan file's bytes."""
     text = _plan_text(data)
+    return plan_from_dict(load_json(text), library, picture_names)
+
+
+MAX_NUMBER_DIGITS = 15
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise PlanError("", f"field {str(k)[:60]!r} given twice")
+        out[k] = v
+    return out
+
+
+class OutOfRange:
+    """A number too long or too large to convert safely; the field that gets it refuses it."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text if len(self.text) <= 20 else f"{self.text[:12]}... ({len(self.text)} characters)"
+
+
+def _number(text: str) -> int | float | OutOfRange:
+    digits = re.split(r"[.eE]", text.lstrip("-"))[0]
+    if len(digits) > MAX_NUMBER_DIGITS or len(text) > 40:
+        return OutOfRange(text)
+    value = float(text) if any(c in text for c in ".eE") else int(text)
+    if isinstance(value, float) and not abs(value) <= 1e15:
+        return OutOfRange(text)
+    return value
+
+
+def load_json(text: str) -> Any:
+    """JSON text -> value, strictly: duplicate keys, huge numbers, NaN and Infinity refused."""
     try:
-        raw = json.loads(text)
+        return json.loads(text, object_pairs_hook=_pairs, parse_int=_number, parse_float=_number,
+                          parse_constant=OutOfRange)
     except RecursionError:
         raise PlanError("", "not a plan: the JSON is nested far too deeply") from None
     except json.JSONDecodeError as exc:
         raise PlanError("", f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
-    return plan_from_dict(raw, library, picture_names)
 
 
 def plan_from_dict(raw: Any, library: dict[str, LibraryActivity],
@@ -492,9 +541,9 @@ def parse_plan_csv(data: bytes, options: CsvOptions, library: dict[str, LibraryA
             for name in _INT_COLUMNS:
                 val = cells.get(name, "")
                 if val:
-                    if not re.fullmatch(r"\d+(\.0+)?", val):
-                        raise PlanError(name, f"must be a whole number (got {val!r})")
-                    entry[name] = int(float(val))
+                    if not re.fullmatch(r"[0-9]{1,9}(\.0{1,6})?", val):
+                        raise PlanError(name, f"must be a whole number (got {_show(val)})")
+                    entry[name] = int(val.split(".")[0])
             for name in _LIST_COLUMNS:
                 val = cells.get(name, "")
                 if val:
