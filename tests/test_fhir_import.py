@@ -601,8 +601,23 @@ def test_fuzz_shaken_careplans(name, paths, values):
     _only_fhir_error_or_result(_shake(json.loads(fixture(name)), paths, values))
 
 
-def _only_fhir_error_or_result(value):
-    for data in (value, json.dumps(value).encode()):
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_fuzz_random_bytes(data):
+    _only_fhir_error_or_result(data, raw=True)
+
+
+def test_activity_without_any_text_left_out():
+    cp = careplan({"detail": {"status": "in-progress", "scheduledTiming": {"repeat": {"frequency": 1, "period": 1,
+                                                                                      "periodUnit": "d"}}}},
+                  timed({"frequency": 2, "period": 1, "periodUnit": "wk"}, text="Play the flute"))
+    doc, warnings = careplan_to_plan(cp)
+    assert [a["custom"]["id"] for a in doc["activities"]] == ["play-the-flute"]
+    assert any(w.startswith("activity[0].detail: has no code text") for w in warnings)
+
+
+def _only_fhir_error_or_result(value, raw=False):
+    for data in ((value,) if raw else (value, json.dumps(value).encode())):
         try:
             doc, warnings = careplan_to_plan(data)
         except FhirError as exc:

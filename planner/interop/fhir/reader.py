@@ -659,6 +659,9 @@ class _Reader:
             self.warn(f"{where}.code", f"{show(own['not_home'])} is a clinic visit, not home practice: left out")
             return None
         desc = text_of(d.get("description"))
+        if not (title or desc or own):
+            self.warn(where, "has no code text and no description, so nothing to show the family: left out")
+            return None
         e = self.make_entry(where, lib_id, area, title, texts, desc, own, exts)
         # Timing
         when = When()
@@ -727,6 +730,8 @@ class _Reader:
             own_id = _s(own.get("code"))
             ok = SLUG.match(own_id) and (own_id not in self.library or info.get("custom") is True)
             cid = own_id if ok else slugify(title or "activity")
+            if not ok and cid in self.library:
+                cid = f"{cid[:36]}-own"          # never the id of a different library activity
             if not cid:
                 cid = "activity"
             custom["id"] = cid
@@ -842,6 +847,9 @@ class _Reader:
             self.warn(f"{sw}.code", f"{show(own['not_home'])} is a clinic visit, not home practice: left out")
             return None
         notes = " ".join(text_of(_d(n).get("text")) for n in _l(res.get("note")) if text_of(_d(n).get("text")))
+        if not (title or own):
+            self.warn(sw, "has no code text, so nothing to show the family: left out")
+            return None
         e = self.make_entry(sw, lib_id, area, title, texts, "", own, exts)
         instr = text_of(res.get("patientInstruction"))
         if instr:
