@@ -52,7 +52,7 @@ def _services():
     return household, practice, sharing, Store
 
 
-def measure(tmpdir: Path, rounds: int = 5) -> dict:
+def measure(tmpdir: Path, rounds: int = 7) -> dict:
     """Build five years of history under `tmpdir` and time the report on it."""
     household, practice, sharing, Store = _services()
     folder = Path(tmpdir) / "report-5y"
@@ -97,7 +97,7 @@ def measure(tmpdir: Path, rounds: int = 5) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m planner.bench_report")
     ap.add_argument("--json", action="store_true", help="print one JSON line")
-    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--rounds", type=int, default=7)
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="planner-bench-report-") as tmp:
         res = measure(Path(tmp), max(1, args.rounds))

@@ -17,7 +17,7 @@ from planner.core.model import AsNeededUse, GoalRating
 from planner.core.report import ADHERENCE_NAME, FOOTER, build_report
 from planner.reports import pdf as pdfmod
 from planner.reports.pdf import coverage, default_paper, pdf_text, render_pdf
-from test_report import DONE, OPEN, PART, SKIP, as_days, day, mk, plan_of, D
+from test_report import D, DONE, PART, SKIP, as_days, day, mk, plan_of
 
 ARABIC = "عبد الرحمن بن محمد بن عبد العزيز بن سلمان الهاشمي"
 CHINESE = "王小明"
