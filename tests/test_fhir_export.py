@@ -225,9 +225,18 @@ def test_to_transaction_needs_our_identifiers():
 
 # ---------------------------------------------------------------- round trip
 
-@pytest.mark.parametrize("which", ["base", "demo"])
+def several_slots() -> dict:
+    """Entries whose `when` lists the slots they may go in, not how many times."""
+    doc = base_plan()
+    doc["activities"][0]["when"] = ["morning", "afternoon", "evening"]
+    doc["activities"][2]["when"] = ["morning", "afternoon"]
+    doc["activities"][2]["days"] = ["mon", "sat"]
+    return doc
+
+
+@pytest.mark.parametrize("which", ["base", "demo", "slots"])
 def test_round_trip_gives_the_same_schedule(which):
-    doc = base_plan() if which == "base" else demo_doc()
+    doc = {"base": base_plan, "demo": demo_doc, "slots": several_slots}[which]()
     plan = load(doc)
     first, last = plan.start, plan.end
     days = days_for(plan, first, last)

@@ -288,8 +288,9 @@ def read_timing(timing: Any, where: str, warn: Warn) -> When:
         elif out.kind == "week" and unit == "wk" and p != 1:
             pass
         out.kind, out.count, out.days = "days", len(days), days
-        if out.per_day is None and len(out.slots) > 1:
-            out.per_day = len(out.slots)
+        if out.per_day is None and len(out.slots) > 1 and freq is None:
+            out.per_day = len(out.slots)          # when [MORN, EVE] alone: at both times
+        # With an explicit frequency of 1 a day, several `when` codes are the slots it may go in.
     elif out.kind is None and len(out.slots) > 0 and freq is None and period is None and unit is None:
         out.kind, out.count = "day", len(out.slots)          # when [MORN, EVE] alone: twice a day
     if out.kind == "day":
