@@ -480,6 +480,10 @@ def test_revised_plan_with_changed_goals(recorded, tmp_path):
         ("pincer", "Picks up small objects with thumb and index finger", 2, 0.75),
         (None, "Without a goal", 9, 0.5)]
     assert doc["totals"] == EXPECTED_TOTALS
+    # Friday's wall push-ups (recorded, so counted) are the first item of v2
+    assert doc["plan_versions"] == [
+        {"plan_id": "maya-winter", "version": 1, "from": "2026-11-23"},
+        {"plan_id": "maya-winter", "version": 2, "from": "2026-11-27"}]
 
 
 @pytest.mark.parametrize("args, words", [

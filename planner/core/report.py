@@ -457,9 +457,9 @@ def build_report(days: Sequence[Day], plans: Sequence[Plan], first: date, last: 
     wins). `ratings` are the therapist's goal ratings and `uses` the as-needed
     uses (any dates: only those inside the period count). `birth_date`
     defaults to the plans' own; `made_on` (the report date) to `today`.
-    `plan_versions` is (version, first day) for each version in effect, when
-    the caller knows the days a version really took over; by default each
-    plan's start.
+    `plan_versions` is (version, first day) for each version in the family's
+    timeline (the day a version really took over); by default the first day
+    each version has an item in the period, else each plan's start.
     """
     if not plans:
         raise ValueError("a report needs at least one plan version")
@@ -690,8 +690,12 @@ def build_report(days: Sequence[Day], plans: Sequence[Plan], first: date, last: 
     birth = birth_date or next((p.birth_date for p in reversed(plans) if p.birth_date), None)
     if plan_versions is not None:
         starts = [(v, s) for v, s in plan_versions]
-    else:
-        starts = [(p.version, p.start) for p in plans]
+    else:                                # the first day each version has an item in the period
+        seen: dict[int, date] = {}
+        for it in items:
+            seen.setdefault(it.plan_version, it.date)
+        starts = sorted(((v, d) for v, d in seen.items()), key=lambda vs: vs[1]) or \
+            [(p.version, p.start) for p in plans]
     versions = []
     for i, (v, s) in enumerate(starts):
         nxt = starts[i + 1][1] if i + 1 < len(starts) else None
