@@ -626,3 +626,11 @@ def _only_fhir_error_or_result(value, raw=False):
             assert not msg.startswith("cannot read this CarePlan ("), msg     # no rule missed the shape
             continue
         assert isinstance(doc, dict) and doc["activities"] and all(isinstance(w, str) for w in warnings)
+
+
+def test_patient_reference():
+    from planner.interop.fhir import patient_reference
+    assert patient_reference(fixture("ot-leo-bundle.json")) == "Patient/leo"
+    assert patient_reference(fixture("ot-mia-careplan.json")) is None          # contained patient
+    assert patient_reference(careplan(subject={"reference": "https://x.org/fhir/Patient/p9/_history/2"})) == "Patient/p9"
+    assert patient_reference(b"not json") is None

@@ -18,7 +18,8 @@ from planner.core.importer import plan_from_dict
 from planner.core.model import GoalRating, Status
 from planner.core.scheduler import schedule, timeline
 from planner.interop.fhir import (
-    OBSERVATION_SYSTEM, PLAN_SYSTEM, FhirError, careplan_to_plan, export_bundle, pull, push, push_summary,
+    OBSERVATION_SYSTEM, PLAN_SYSTEM, FhirError, careplan_to_plan, export_bundle, patient_reference, pull, push,
+    push_summary,
 )
 from planner.library import load_library, picture_names
 
@@ -93,6 +94,8 @@ def test_pull_a_clinic_careplan_with_its_requests(fhir_server):
     pulled = pull(fhir_server.base_url, careplan="leo-ot")
     kinds = sorted(e["resource"]["resourceType"] for e in pulled["entry"])
     assert kinds == ["CarePlan", "Goal", "Goal", "Patient", "Practitioner", "ServiceRequest", "ServiceRequest"]
+    assert patient_reference(pulled) == "Patient/leo"
+    assert patient_reference(json.dumps(local).encode()) == "Patient/leo"
     from_server, _ = careplan_to_plan(pulled)
     from_file, _ = careplan_to_plan(local)
     assert from_server["activities"] == from_file["activities"] and from_server["goals"] == from_file["goals"]

@@ -9,6 +9,8 @@ Standard library only (json, urllib.request); docs/fhir.md has the mapping table
   a CarePlan (bare with `contained`, or in a collection / transaction / searchset / document
   Bundle) -> a plan document for `planner.core.importer.plan_from_dict`, and one warning per
   element not carried. `today` is the start used when the CarePlan has none.
+- `patient_reference(data) -> str | None`: `Patient/<id>` of that CarePlan's child (remember it
+  after a pull, then pass it to `export_bundle(..., patient=...)` so progress lands in the chart).
 - `export_bundle(plan, days, ratings, first, last, now, bundle_type="collection", *, family=None,
   patient=None) -> dict`: Patient, CarePlan, Goals and Observations (weekly adherence per
   activity, goal ratings) as a Bundle; the same input gives the same Bundle.
@@ -23,11 +25,11 @@ from planner.interop.fhir.common import (
     ACTIVITY_SYSTEM, AREA_SYSTEM, CHILD_SYSTEM, CODES, GOAL_SYSTEM, NS, OBSERVATION_SYSTEM, PLAN_SYSTEM,
     FhirError,
 )
-from planner.interop.fhir.reader import careplan_to_plan, looks_like_fhir
+from planner.interop.fhir.reader import careplan_to_plan, looks_like_fhir, patient_reference
 from planner.interop.fhir.writer import export_bundle, goal_resource_id, to_transaction
 
 __all__ = [
-    "FhirError", "looks_like_fhir", "careplan_to_plan", "export_bundle", "to_transaction", "push",
+    "FhirError", "looks_like_fhir", "careplan_to_plan", "patient_reference", "export_bundle", "to_transaction", "push",
     "push_summary", "pull", "goal_resource_id", "NS", "CODES", "ACTIVITY_SYSTEM", "AREA_SYSTEM",
     "PLAN_SYSTEM", "CHILD_SYSTEM", "GOAL_SYSTEM", "OBSERVATION_SYSTEM",
 ]

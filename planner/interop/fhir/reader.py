@@ -1081,3 +1081,18 @@ def careplan_to_plan(data: bytes | dict, *, today: date | None = None,
     except Exception as exc:   # a shape no rule above expected: still one line, never a traceback
         raise FhirError(f"cannot read this CarePlan ({type(exc).__name__} while reading it)",
                         reader.warnings) from None
+
+
+def patient_reference(data: bytes | dict) -> str | None:
+    """`Patient/<id>` of the child in the CarePlan `careplan_to_plan` would import (for a later push).
+
+    None when the subject is not a plain `Patient/<id>` reference (e.g. contained or display only).
+    """
+    try:
+        root = _load(data)
+        cp = _Reader(root, {}, load_table(), None).pick_careplan()
+    except FhirError:
+        return None
+    ref = _s(_d(cp.get("subject")).get("reference"))
+    m = re.search(r"(?:^|/)Patient/([A-Za-z0-9\-.]{1,64})(?:/_history/[^/]+)?$", ref)
+    return f"Patient/{m.group(1)}" if m else None
