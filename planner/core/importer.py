@@ -12,14 +12,16 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Iterable
 
 from planner.core.dates import BadDate, parse_date
 from planner.core.text import BadText, clean_text
+from planner.core.activity import PRECAUTIONS
 from planner.core.model import (
-    AREAS, FORMAT, SETTINGS, SLOTS, WEEKDAYS, DAILY_SPREAD, Frequency, Goal, LibraryActivity,
-    Plan, PlanActivity,
+    AREAS, FORMAT, FORMAT_2, HANDEDNESS, LEVELS, SCHOOL_DAYS, SCHOOL_SLOTS, SENSORY_KINDS,
+    SENSORY_SYSTEMS, SETTINGS, SLOTS, WEEKDAYS, DAILY_SPREAD, Frequency, Goal, LibraryActivity,
+    Phase, Plan, PlanActivity, age_in_months,
 )
 
 MAX_PLAN_BYTES = 1_000_000          # a real plan is a few KB
@@ -31,6 +33,19 @@ TOP_KEYS = {"format", "plan_id", "version", "child", "therapist", "start", "end"
 ENTRY_KEYS = {"activity", "custom", "goal", "times_per_week", "days", "times_per_day", "minutes",
               "reps", "sets", "when", "notes", "sensory_diet"}
 CUSTOM_KEYS = {"id", "title", "kid_title", "area", "areas", "steps", "picture", "setting"}
+# Plan format 2 adds these (a v1 file that uses them is told to say "ot-home-plan/2").
+TOP_KEYS_2 = TOP_KEYS | {"school_days"}
+CHILD_KEYS_2 = {"name", "birth_date", "handedness", "precautions", "precaution_notes"}
+GOAL_KEYS_2 = {"id", "text", "area", "baseline", "target", "target_date", "gas"}
+ENTRY_KEYS_2 = ENTRY_KEYS | {"choice", "as_needed", "from", "until", "counts_toward_budget",
+                             "hold_seconds", "per_side", "rest_seconds", "weight_kg", "resistance",
+                             "stop_if", "coaching", "level", "phases", "progress_after_easy",
+                             "precaution_checked"}
+CUSTOM_KEYS_2 = CUSTOM_KEYS | {"materials", "easier", "harder", "safety", "sensory", "ages", "why",
+                               "weighted", "conflicts", "counts_toward_budget"}
+CHOICE_KEYS = {"id", "title", "kid_title", "options", "picture"}
+PHASE_KEYS = {"from", "week", "level", "minutes", "reps", "sets"}
+MAX_WEIGHT_KG = 10.0
 DEFAULT_DAILY_MINUTES = 30
 DEFAULT_CUSTOM_MINUTES = 5
 
@@ -229,11 +244,13 @@ def plan_from_dict(raw: Any, library: dict[str, LibraryActivity],
         raise PlanError("", f"not a plan: expected a JSON object at the top (got {type(raw).__name__})")
     if "format" not in raw:
         raise PlanError("format", f"is missing; a plan file starts with \"format\": \"{FORMAT}\"")
-    if raw["format"] != FORMAT:
-        raise PlanError("format", f"must be \"{FORMAT}\" (got {_show(raw['format'])})")
-    _obj(raw, "", TOP_KEYS)
+    if raw["format"] not in (FORMAT, FORMAT_2):
+        raise PlanError("format", f"must be \"{FORMAT}\" or \"{FORMAT_2}\" (got {_show(raw['format'])})")
+    v2 = raw["format"] == FORMAT_2
+    _obj2(raw, "", TOP_KEYS, TOP_KEYS_2, v2)
 
-    child = _obj(raw.get("child"), "child", {"name", "birth_date"}) if "child" in raw else None
+    child = _obj2(raw.get("child"), "child", {"name", "birth_date"}, CHILD_KEYS_2, v2) \
+        if "child" in raw else None
     if child is None:
         raise PlanError("child", "is missing; give at least {\"name\": ...}")
     if "name" not in child:
@@ -251,6 +268,12 @@ def plan_from_dict(raw: Any, library: dict[str, LibraryActivity],
         raise PlanError("end", f"makes the plan longer than three years ({start} to {end})")
     if birth is not None and birth > start:
         raise PlanError("child.birth_date", f"is after the plan's start ({birth} > {start})")
+    handedness = None
+    if child.get("handedness") is not None:
+        handedness = _choice(child["handedness"], "child.handedness", HANDEDNESS, "handedness")
+    precautions, precaution_texts = _precautions(child.get("precautions"))
+    precaution_notes = _text(child["precaution_notes"], "child.precaution_notes", 500, 0) \
+        if child.get("precaution_notes") is not None else ""
 
     if raw.get("plan_id") is not None:
         plan_id = raw["plan_id"]
@@ -286,12 +309,18 @@ def plan_from_dict(raw: Any, library: dict[str, LibraryActivity],
                                      f"rest_days[{i}]", WEEKDAYS, "weekday"))
         _unique(rest_days, "rest_days")
     practice_days = 7 - len(rest_days)
+    school_days = list(SCHOOL_DAYS)
+    if raw.get("school_days") is not None:
+        school_days = [_choice(d.lower() if isinstance(d, str) else d, f"school_days[{i}]", WEEKDAYS,
+                               "weekday") for i, d in enumerate(_list(raw["school_days"], "school_days", 7))]
+        _unique(school_days, "school_days")
+        school_days.sort(key=WEEKDAYS.index)
 
     goals: list[Goal] = []
     if raw.get("goals") is not None:
         for i, g in enumerate(_list(raw["goals"], "goals", 30)):
             where = f"goals[{i}]"
-            _obj(g, where, {"id", "text", "area"})
+            _obj2(g, where, {"id", "text", "area"}, GOAL_KEYS_2, v2)
             for k in ("id", "text"):
                 if k not in g:
                     raise PlanError(f"{where}.{k}", "is missing")
@@ -299,7 +328,7 @@ def plan_from_dict(raw: Any, library: dict[str, LibraryActivity],
             if not isinstance(gid, str) or not SLUG.match(gid):
                 raise PlanError(f"{where}.id", f"must be lowercase letters, digits and dashes (got {_show(gid)})")
             area = _choice(g["area"], f"{where}.area", AREAS, "area") if g.get("area") is not None else None
-            goals.append(Goal(gid, _text(g["text"], f"{where}.text", 200), area))
+            goals.append(Goal(gid, _text(g["text"], f"{where}.text", 200), area, **_goal_v2(g, where, start)))
         _unique([g.id for g in goals], "goals")
     goal_ids = {g.id for g in goals}
 
@@ -307,9 +336,11 @@ def plan_from_dict(raw: Any, library: dict[str, LibraryActivity],
         raise PlanError("activities", "is missing")
     entries = _list(raw["activities"], "activities", 50, 1)
     acts: list[PlanActivity] = []
+    ctx = _Context(v2=v2, start=start, end=end, precautions=tuple(precautions), school_days=tuple(school_days),
+                   age_months=age_in_months(birth, start) if birth else None, warnings=[])
     for i, e in enumerate(entries):
         acts.append(_entry(e, f"activities[{i}]", library, pictures, goal_ids, rest_days,
-                           practice_days))
+                           practice_days, ctx))
     seen: dict[str, int] = {}
     for i, a in enumerate(acts):
         if a.key in seen:
@@ -326,34 +357,116 @@ def plan_from_dict(raw: Any, library: dict[str, LibraryActivity],
         weekday_minutes=weekday_min, weekend_minutes=weekend_min, rest_days=tuple(rest_days),
         goals=tuple(goals), activities=tuple(acts), birth_date=birth,
         therapist_name=t_name, therapist_contact=t_contact, source=raw,
+        handedness=handedness, precautions=tuple(precautions), precaution_texts=tuple(precaution_texts),
+        precaution_notes=precaution_notes, school_days=tuple(school_days), warnings=tuple(ctx.warnings),
     )
 
 
+@dataclass
+class _Context:
+    """What every entry of one plan is checked against."""
+    v2: bool
+    start: date
+    end: date | None
+    precautions: tuple[str, ...]
+    school_days: tuple[str, ...]
+    age_months: int | None
+    warnings: list[str]
+
+
+def _obj2(value: Any, where: str, keys_1: set[str], keys_2: set[str], v2: bool) -> dict:
+    """An object of plan format 1 or 2: a format-2 field in a format-1 file says so."""
+    obj = _obj(value, where, keys_2)
+    if not v2:
+        for k in obj:
+            if k not in keys_1:
+                raise PlanError(f"{where}.{k}" if where else str(k),
+                                f"is a plan format 2 field; start the file with \"format\": \"{FORMAT_2}\"")
+    return obj
+
+
+def _precautions(value: Any) -> tuple[list[str], list[tuple[str, str]]]:
+    """`["latex-allergy", {"id": "food-allergy", "text": "peanuts"}]`."""
+    if value is None:
+        return [], []
+    ids: list[str] = []
+    texts: list[tuple[str, str]] = []
+    for i, p in enumerate(_list(value, "child.precautions", len(PRECAUTIONS))):
+        where = f"child.precautions[{i}]"
+        if isinstance(p, dict):
+            _obj(p, where, {"id", "text"})
+            if "id" not in p:
+                raise PlanError(f"{where}.id", "is missing")
+            pid = _choice(p["id"], f"{where}.id", PRECAUTIONS, "precaution")
+            if p.get("text") is not None:
+                texts.append((pid, _text(p["text"], f"{where}.text", 200)))
+        else:
+            pid = _choice(p, where, PRECAUTIONS, "precaution")
+        ids.append(pid)
+    _unique(ids, "child.precautions")
+    if "food-allergy" in ids and not any(k == "food-allergy" for k, _ in texts):
+        raise PlanError("child.precautions", "food-allergy needs a text naming the foods: "
+                                             "{\"id\": \"food-allergy\", \"text\": \"peanuts, egg\"}")
+    return ids, texts
+
+
+def _goal_v2(g: dict, where: str, start: date) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, n in (("baseline", 300), ("target", 300)):
+        if g.get(k) is not None:
+            out[k] = _text(g[k], f"{where}.{k}", n)
+    if g.get("target_date") is not None:
+        td = _date(g["target_date"], f"{where}.target_date")
+        if td < start:
+            raise PlanError(f"{where}.target_date", f"is before the plan's start ({td} < {start})")
+        out["target_date"] = td
+    if g.get("gas") is not None:
+        gas = _obj(g["gas"], f"{where}.gas", {"-2", "-1", "0", "+1", "+2", "1", "2"})
+        levels = {"-2": -2, "-1": -1, "0": 0, "+1": 1, "1": 1, "+2": 2, "2": 2}
+        texts: dict[int, str] = {}
+        for k, v in gas.items():
+            if levels[k] in texts:
+                raise PlanError(f"{where}.gas.{k}", "is given twice")
+            texts[levels[k]] = _text(v, f"{where}.gas.{k}", 200)
+        if sorted(texts) != [-2, -1, 0, 1, 2]:
+            raise PlanError(f"{where}.gas", "needs a text for each level -2, -1, 0, +1 and +2")
+        out["gas"] = tuple(texts[level] for level in (-2, -1, 0, 1, 2))
+    return out
+
+
 def _entry(e: Any, where: str, library: dict[str, LibraryActivity], pictures: set[str],
-           goal_ids: set[str], rest_days: list[str], practice_days: int) -> PlanActivity:
-    _obj(e, where, ENTRY_KEYS)
-    has_lib, has_custom = "activity" in e, "custom" in e
-    if has_lib == has_custom:
-        raise PlanError(where, "give either \"activity\" (a library id) or \"custom\", not "
-                        + ("both" if has_lib else "neither"))
+           goal_ids: set[str], rest_days: list[str], practice_days: int,
+           ctx: "_Context | None" = None) -> PlanActivity:
+    ctx = ctx or _Context(False, date(2000, 1, 1), None, (), SCHOOL_DAYS, None, [])
+    _obj2(e, where, ENTRY_KEYS, ENTRY_KEYS_2, ctx.v2)
+    kinds = [k for k in ("activity", "custom", "choice") if k in e]
+    if len(kinds) != 1:
+        what = "\"activity\" (a library id), \"custom\"" + (" or \"choice\"" if ctx.v2 else "")
+        raise PlanError(where, f"give either {what}, not " + ("both" if len(kinds) > 1 else "neither"))
     lib: LibraryActivity | None = None
-    if has_lib:
-        aid = e["activity"]
-        if not isinstance(aid, str):
-            raise PlanError(f"{where}.activity", f"must be a library id (got {_show(aid)})")
-        if aid not in library:
-            hint = difflib.get_close_matches(aid, list(library), n=1)
-            extra = f"; did you mean '{hint[0]}'?" if hint else ""
-            raise PlanError(f"{where}.activity", f"unknown activity id {_show(aid)}{extra} "
-                                                 "(see `planner library`)")
-        lib = library[aid]
+    options: tuple[str, ...] = ()
+    extra: dict[str, Any] = {}
+    conflicts: tuple[str, ...] = ()
+    weighted = False
+    routine_free = False               # a routine that happens anyway: not counted in the budget
+    if kinds[0] == "activity":
+        lib = _library_activity(e["activity"], f"{where}.activity", library)
         key, title, kid_title = lib.id, lib.title, lib.kid_title
         areas, setting, picture, steps = lib.areas, lib.setting, lib.picture, lib.steps
+        conflicts, weighted = lib.conflicts, lib.weighted
+        routine_free = not lib.counts_toward_budget
         custom = False
+        _check_age(lib, where, ctx)
+    elif kinds[0] == "custom":
+        key, title, kid_title, areas, setting, steps, picture, extra = _custom(
+            e["custom"], f"{where}.custom", pictures, ctx.v2)
+        conflicts, weighted = extra.pop("conflicts", ()), extra.pop("weighted", False)
+        routine_free = not extra.pop("counts_toward_budget", True)
+        custom = True
     else:
-        c = _obj(e["custom"], f"{where}.custom", CUSTOM_KEYS)
-        cw = f"{where}.custom"
-        for k in ("id", "title"):
+        c = _obj(e["choice"], f"{where}.choice", CHOICE_KEYS)
+        cw = f"{where}.choice"
+        for k in ("id", "title", "options"):
             if k not in c:
                 raise PlanError(f"{cw}.{k}", "is missing")
         key = c["id"]
@@ -362,53 +475,77 @@ def _entry(e: Any, where: str, library: dict[str, LibraryActivity], pictures: se
         title = _text(c["title"], f"{cw}.title", 80)
         kid_title = _text(c["kid_title"], f"{cw}.kid_title", 24) if c.get("kid_title") is not None \
             else title[:24].rstrip()
-        if c.get("areas") is not None:
-            lst = _list(c["areas"], f"{cw}.areas", 3, 1)
-            areas = tuple(_choice(a, f"{cw}.areas[{j}]", AREAS, "area") for j, a in enumerate(lst))
-        elif c.get("area") is not None:
-            areas = (_choice(c["area"], f"{cw}.area", AREAS, "area"),)
-        else:
-            raise PlanError(f"{cw}.area", "is missing (one of: " + ", ".join(AREAS) + ")")
-        setting = _choice(c["setting"], f"{cw}.setting", SETTINGS, "setting") \
-            if c.get("setting") is not None else "table-top"
-        steps = tuple(_text(s, f"{cw}.steps[{j}]", 200)
-                      for j, s in enumerate(_list(c.get("steps") or [], f"{cw}.steps", 10)))
-        picture = "activities/custom.svg"
-        if c.get("picture") is not None:
-            pic = c["picture"]
-            if not isinstance(pic, str) or "/" in pic or "\\" in pic or "." in pic:
-                raise PlanError(f"{cw}.picture", "must be a picture name from our set such as "
-                                                 f"'bead-stringing', not a path (got {_show(pic)})")
-            if pic not in pictures:
-                hint = difflib.get_close_matches(pic, sorted(pictures), n=1)
-                extra = f"; did you mean '{hint[0]}'?" if hint else ""
-                raise PlanError(f"{cw}.picture", f"unknown picture name {_show(pic)}{extra}")
-            picture = f"activities/{pic}.svg"
-        custom = True
+        picked = [_library_activity(o, f"{cw}.options[{j}]", library)
+                  for j, o in enumerate(_list(c["options"], f"{cw}.options", 8, 2))]
+        options = tuple(a.id for a in picked)
+        _unique(list(options), f"{cw}.options")
+        for a in picked:
+            _check_age(a, f"{cw}.options", ctx)
+        areas = tuple(dict.fromkeys(area for a in picked for area in a.areas))[:3]
+        setting = picked[0].setting
+        picture = picked[0].picture
+        steps = ()
+        conflicts = tuple(dict.fromkeys(p for a in picked for p in a.conflicts))
+        weighted = any(a.weighted for a in picked)
+        custom = False
+        lib = None
+        extra["choice_minutes"] = max(a.minutes for a in picked)
+        extra["choice_when"] = tuple(dict.fromkeys(w for a in picked for w in a.when))
 
+    checked: tuple[str, ...] = ()
+    if e.get("precaution_checked") is not None:
+        lst = _list(e["precaution_checked"], f"{where}.precaution_checked", len(PRECAUTIONS))
+        checked = tuple(_choice(p, f"{where}.precaution_checked[{j}]", PRECAUTIONS, "precaution")
+                        for j, p in enumerate(lst))
+    clash = [p for p in conflicts if p in ctx.precautions and p not in checked]
+    if clash:
+        p = clash[0]
+        raise PlanError(f"{where}.{kinds[0]}",
+                        f"'{key}' conflicts with the child's precaution {p}; leave it out, or add "
+                        f"\"precaution_checked\": [\"{p}\"] if you decided it is safe for this child")
+
+    as_needed = e.get("as_needed") is not None and _bool(e["as_needed"], f"{where}.as_needed")
     given = [k for k in FREQ_KEYS if e.get(k) is not None]
-    if not given:
-        raise PlanError(where, "needs a frequency: one of times_per_week, days or times_per_day")
-    if len(given) > 1:
-        raise PlanError(f"{where}.{given[1]}", f"give only one frequency (found {' and '.join(given)})")
-    kind = given[0]
+    if as_needed:
+        if given:
+            raise PlanError(f"{where}.{given[0]}", "an as-needed item has no frequency (it is never "
+                                                  "scheduled); leave this out")
+    elif not given:
+        raise PlanError(where, "needs a frequency: one of times_per_week, days or times_per_day"
+                        + (" (or \"as_needed\": true)" if ctx.v2 else ""))
+    pair = set(given) == {"days", "times_per_day"} and ctx.v2
+    if len(given) > 1 and not pair:
+        hint = " (days with times_per_day needs plan format 2)" if set(given) == {"days", "times_per_day"} else ""
+        raise PlanError(f"{where}.{given[1]}", f"give only one frequency (found {' and '.join(given)}){hint}")
+    kind = "days" if pair else (given[0] if given else "as_needed")
 
     when: tuple[str, ...] = ()
     if e.get("when") is not None:
         lst = _list(e["when"], f"{where}.when", len(SLOTS), 1)
-        when = tuple(_choice(s, f"{where}.when[{j}]", SLOTS, "slot") for j, s in enumerate(lst))
+        when = tuple(_choice(s, f"{where}.when[{j}]", SLOTS if ctx.v2 else V1_SLOTS, "slot")
+                     for j, s in enumerate(lst))
         _unique(list(when), f"{where}.when")
         when = tuple(sorted(when, key=SLOTS.index))
 
-    suggested = lib.when if lib else ()
-    if kind == "times_per_week":
+    suggested = lib.when if lib else extra.get("choice_when", ())
+    suggested = tuple(w for w in suggested if w in SLOTS)
+    if kind == "as_needed":
+        freq = Frequency("day", 1, as_needed=True)
+        slots = when
+    elif kind == "times_per_week":
         n = _int(e[kind], f"{where}.times_per_week", 1, 7)
         if n > practice_days:
             raise PlanError(f"{where}.times_per_week",
                             f"asks for {n} times a week but the plan has only {practice_days} "
                             "practice days a week")
-        freq = Frequency("week", n)
         slots = when or suggested or ("afternoon",)
+        if all(s in SCHOOL_SLOTS for s in slots):
+            school = [d for d in ctx.school_days if d not in rest_days]
+            if n > len(school):
+                raise PlanError(f"{where}.times_per_week",
+                                f"asks for {n} times a week in {', '.join(slots)} but that slot is "
+                                f"only on school days ({len(school)} a week)")
+        freq = Frequency("week", n)
     elif kind == "days":
         lst = _list(e["days"], f"{where}.days", 7, 1)
         days = []
@@ -418,8 +555,15 @@ def _entry(e: Any, where: str, library: dict[str, LibraryActivity], pictures: se
                 raise PlanError(f"{where}.days[{j}]", f"'{d}' is one of the plan's rest days")
             days.append(d)
         _unique(days, f"{where}.days")
-        freq = Frequency("days", len(days), tuple(sorted(days, key=WEEKDAYS.index)))
-        slots = when or suggested or ("afternoon",)
+        per_day = _int(e["times_per_day"], f"{where}.times_per_day", 1, 6) if pair else 1
+        if pair:
+            if when and len(when) != per_day:
+                raise PlanError(f"{where}.when", f"lists {len(when)} slot(s) but times_per_day is "
+                                                 f"{per_day}; list exactly {per_day} different slots")
+            slots = when or (suggested if len(suggested) == per_day else DAILY_SPREAD[per_day])
+        else:
+            slots = when or suggested or ("afternoon",)
+        freq = Frequency("days", len(days), tuple(sorted(days, key=WEEKDAYS.index)), per_day=per_day)
     else:
         n = _int(e[kind], f"{where}.times_per_day", 1, 6)
         if when and len(when) != n:
@@ -429,7 +573,7 @@ def _entry(e: Any, where: str, library: dict[str, LibraryActivity], pictures: se
         slots = when or (suggested if len(suggested) == n else DAILY_SPREAD[n])
 
     minutes = _int(e["minutes"], f"{where}.minutes", 1, 120) if e.get("minutes") is not None \
-        else (lib.minutes if lib else DEFAULT_CUSTOM_MINUTES)
+        else (lib.minutes if lib else extra.get("choice_minutes", DEFAULT_CUSTOM_MINUTES))
     reps = _int(e["reps"], f"{where}.reps", 1, 200) if e.get("reps") is not None else None
     sets = _int(e["sets"], f"{where}.sets", 1, 10) if e.get("sets") is not None else None
     if lib and e.get("minutes") is None and reps is None:
@@ -444,12 +588,189 @@ def _entry(e: Any, where: str, library: dict[str, LibraryActivity], pictures: se
     if e.get("sensory_diet") is not None and not isinstance(e["sensory_diet"], bool):
         raise PlanError(f"{where}.sensory_diet", f"must be true or false (got {_show(e['sensory_diet'])})")
     sensory = e["sensory_diet"] if e.get("sensory_diet") is not None \
-        else bool(lib and lib.sensory_kind)
+        else bool(lib and lib.sensory_kind) or bool(extra.get("sensory_kind"))
+
+    v2: dict[str, Any] = {}
+    if ctx.v2:
+        v2 = _entry_v2(e, where, ctx, weighted, routine_free, minutes, reps, sets)
+    for k in ("materials", "easier", "harder", "safety"):
+        if k in extra:
+            v2[k] = extra[k]
     return PlanActivity(
         key=key, title=title, kid_title=kid_title, areas=tuple(areas), setting=setting,
         picture=picture, frequency=freq, minutes=minutes, reps=reps, sets=sets, when=tuple(slots),
         goal=goal, notes=notes, sensory_diet=sensory, custom=custom, steps=tuple(steps),
+        options=options, precaution_checked=checked, **v2,
     )
+
+
+V1_SLOTS = tuple(s for s in SLOTS if s != "after-school")
+
+
+def _bool(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise PlanError(where, f"must be true or false (got {_show(value)})")
+    return value
+
+
+def _library_activity(aid: Any, where: str, library: dict[str, LibraryActivity]) -> LibraryActivity:
+    if not isinstance(aid, str):
+        raise PlanError(where, f"must be a library id (got {_show(aid)})")
+    if aid not in library:
+        hint = difflib.get_close_matches(aid, list(library), n=1)
+        extra = f"; did you mean '{hint[0]}'?" if hint else ""
+        raise PlanError(where, f"unknown activity id {_show(aid)}{extra} (see the activity library)")
+    return library[aid]
+
+
+def _check_age(lib: LibraryActivity, where: str, ctx: "_Context") -> None:
+    """An activity outside its library age range for the child's age at the plan's start: warning."""
+    months = ctx.age_months
+    if months is None:
+        return
+    lo = getattr(lib, "age_min_months", lib.age_min * 12)
+    hi = getattr(lib, "age_max_months", lib.age_max * 12 + 11)
+    if lo <= months <= hi:
+        return
+    age = f"{months} months" if months < 36 else f"{months // 12} years"
+    rng = lib.age_text() if hasattr(lib, "age_text") else f"{lib.age_min}-{lib.age_max} years"
+    ctx.warnings.append(f"{where}: {lib.id} is meant for ages {rng}; the child is {age} at the "
+                        "plan's start")
+
+
+def _custom(c: Any, cw: str, pictures: set[str], v2: bool):
+    c = _obj2(c, cw, CUSTOM_KEYS, CUSTOM_KEYS_2, v2)
+    for k in ("id", "title"):
+        if k not in c:
+            raise PlanError(f"{cw}.{k}", "is missing")
+    key = c["id"]
+    if not isinstance(key, str) or not SLUG.match(key):
+        raise PlanError(f"{cw}.id", f"must be lowercase letters, digits and dashes (got {_show(key)})")
+    title = _text(c["title"], f"{cw}.title", 80)
+    kid_title = _text(c["kid_title"], f"{cw}.kid_title", 24) if c.get("kid_title") is not None \
+        else title[:24].rstrip()
+    if c.get("areas") is not None:
+        lst = _list(c["areas"], f"{cw}.areas", 3, 1)
+        areas = tuple(_choice(a, f"{cw}.areas[{j}]", AREAS, "area") for j, a in enumerate(lst))
+    elif c.get("area") is not None:
+        areas = (_choice(c["area"], f"{cw}.area", AREAS, "area"),)
+    else:
+        raise PlanError(f"{cw}.area", "is missing (one of: " + ", ".join(AREAS) + ")")
+    setting = _choice(c["setting"], f"{cw}.setting", SETTINGS, "setting") \
+        if c.get("setting") is not None else "table-top"
+    steps = tuple(_text(s, f"{cw}.steps[{j}]", 200)
+                  for j, s in enumerate(_list(c.get("steps") or [], f"{cw}.steps", 10)))
+    picture = _custom_picture(title, areas)
+    if c.get("picture") is not None:
+        pic = c["picture"]
+        if not isinstance(pic, str) or "/" in pic or "\\" in pic or "." in pic:
+            raise PlanError(f"{cw}.picture", "must be a picture name from our set such as "
+                                             f"'bead-stringing', not a path (got {_show(pic)})")
+        if pic not in pictures:
+            hint = difflib.get_close_matches(pic, sorted(pictures), n=1)
+            extra = f"; did you mean '{hint[0]}'?" if hint else ""
+            raise PlanError(f"{cw}.picture", f"unknown picture name {_show(pic)}{extra}")
+        picture = f"activities/{pic}.svg"
+    extra: dict[str, Any] = {}
+    if c.get("materials") is not None:
+        extra["materials"] = tuple(_text(m, f"{cw}.materials[{j}]", 120)
+                                   for j, m in enumerate(_list(c["materials"], f"{cw}.materials", 12)))
+    for k, n in (("easier", 300), ("harder", 300), ("safety", 400), ("why", 300)):
+        if c.get(k) is not None:
+            extra[k] = _text(c[k], f"{cw}.{k}", n)
+    extra.pop("why", None)
+    if c.get("sensory") is not None:
+        sen = _obj(c["sensory"], f"{cw}.sensory", {"kind", "systems"})
+        extra["sensory_kind"] = _choice(sen.get("kind"), f"{cw}.sensory.kind", SENSORY_KINDS, "sensory kind")
+        for j, sy in enumerate(_list(sen.get("systems") or [], f"{cw}.sensory.systems", 4)):
+            _choice(sy, f"{cw}.sensory.systems[{j}]", SENSORY_SYSTEMS, "sensory system")
+    if c.get("ages") is not None:
+        ages = _obj(c["ages"], f"{cw}.ages", {"min_months", "max_months"})
+        lo = _int(ages.get("min_months", 0), f"{cw}.ages.min_months", 0, 215)
+        hi = _int(ages.get("max_months", 215), f"{cw}.ages.max_months", 0, 215)
+        if hi < lo:
+            raise PlanError(f"{cw}.ages", f"max_months is below min_months ({hi} < {lo})")
+    if c.get("conflicts") is not None:
+        lst = _list(c["conflicts"], f"{cw}.conflicts", len(PRECAUTIONS))
+        extra["conflicts"] = tuple(_choice(p, f"{cw}.conflicts[{j}]", PRECAUTIONS, "precaution")
+                                   for j, p in enumerate(lst))
+    if c.get("weighted") is not None:
+        extra["weighted"] = _bool(c["weighted"], f"{cw}.weighted")
+    if c.get("counts_toward_budget") is not None:
+        extra["counts_toward_budget"] = _bool(c["counts_toward_budget"], f"{cw}.counts_toward_budget")
+    return key, title, kid_title, areas, setting, steps, picture, extra
+
+
+def _custom_picture(title: str, areas: tuple[str, ...]) -> str:
+    """A picture for an activity of the therapist's own, chosen from its words and area."""
+    try:
+        from planner.picture_choice import choose_picture
+    except ImportError:                       # pragma: no cover - the chooser ships with the package
+        return "activities/custom.svg"
+    return choose_picture(title, areas)
+
+
+def _entry_v2(e: dict, where: str, ctx: "_Context", weighted: bool, routine_free: bool,
+              minutes: int, reps: int | None, sets: int | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if e.get("from") is not None:
+        out["valid_from"] = _date(e["from"], f"{where}.from")
+        if out["valid_from"] < ctx.start or (ctx.end and out["valid_from"] > ctx.end):
+            raise PlanError(f"{where}.from", f"is outside the plan ({out['valid_from']})")
+    if e.get("until") is not None:
+        out["valid_until"] = _date(e["until"], f"{where}.until")
+        if out["valid_until"] < out.get("valid_from", ctx.start):
+            raise PlanError(f"{where}.until", f"is before the entry starts ({out['valid_until']})")
+    budget = e.get("counts_toward_budget")
+    if budget is not None:
+        out["counts_toward_budget"] = _bool(budget, f"{where}.counts_toward_budget")
+    elif routine_free:
+        out["counts_toward_budget"] = False
+    for k, hi in (("hold_seconds", 600), ("rest_seconds", 600)):
+        if e.get(k) is not None:
+            out[k] = _int(e[k], f"{where}.{k}", 1, hi)
+    if e.get("per_side") is not None:
+        out["per_side"] = _bool(e["per_side"], f"{where}.per_side")
+    if e.get("weight_kg") is not None:
+        w = e["weight_kg"]
+        if isinstance(w, bool) or not isinstance(w, (int, float)) or not 0.1 <= w <= MAX_WEIGHT_KG:
+            raise PlanError(f"{where}.weight_kg", f"must be a weight in kg from 0.1 to {MAX_WEIGHT_KG:g} "
+                                                  f"(got {_show(w)})")
+        out["weight_kg"] = round(float(w), 2)
+    elif weighted:
+        raise PlanError(f"{where}.weight_kg", "is needed: this is a weighted activity, and its weight "
+                                              "is part of the dose (for example 1.5)")
+    for k, n in (("resistance", 80), ("stop_if", 200), ("coaching", 500)):
+        if e.get(k) is not None:
+            out[k] = _text(e[k], f"{where}.{k}", n)
+    if e.get("level") is not None:
+        out["level"] = _choice(e["level"], f"{where}.level", LEVELS, "level")
+    if e.get("progress_after_easy") is not None:
+        out["progress_after_easy"] = _int(e["progress_after_easy"], f"{where}.progress_after_easy", 1, 20)
+    if e.get("phases") is not None:
+        phases: list[Phase] = []
+        for j, ph in enumerate(_list(e["phases"], f"{where}.phases", 8, 1)):
+            pw = f"{where}.phases[{j}]"
+            _obj(ph, pw, PHASE_KEYS)
+            if ("from" in ph) == ("week" in ph):
+                raise PlanError(pw, "give either \"from\" (a date) or \"week\" (the plan's week number)")
+            if "from" in ph:
+                first = _date(ph["from"], f"{pw}.from")
+            else:
+                first = ctx.start + timedelta(weeks=_int(ph["week"], f"{pw}.week", 1, 160) - 1)
+            if first <= ctx.start:
+                raise PlanError(pw, f"starts on {first}, not after the plan's start; put that dose "
+                                    "in the entry itself")
+            if phases and first <= phases[-1].first:
+                raise PlanError(pw, "phases must be in date order, each after the one before")
+            phases.append(Phase(
+                first=first,
+                level=_choice(ph["level"], f"{pw}.level", LEVELS, "level") if ph.get("level") is not None else None,
+                minutes=_int(ph["minutes"], f"{pw}.minutes", 1, 120) if ph.get("minutes") is not None else None,
+                reps=_int(ph["reps"], f"{pw}.reps", 1, 200) if ph.get("reps") is not None else None,
+                sets=_int(ph["sets"], f"{pw}.sets", 1, 10) if ph.get("sets") is not None else None))
+        out["phases"] = tuple(phases)
+    return out
 
 
 # ---------------------------------------------------------------- CSV
@@ -600,11 +921,22 @@ def _row_line_numbers(text: str, delimiter: str) -> list[int]:
 # ---------------------------------------------------------------- export
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
-    """A plan as a version-1 file (the builder's export)."""
-    doc: dict[str, Any] = {"format": FORMAT, "plan_id": plan.plan_id, "version": plan.version,
-                           "child": {"name": plan.child}}
+    """A plan as a plan file (the builder's export, and the base of a settings revision): format 1
+    when the plan uses only format-1 features, else format 2 with everything it holds."""
+    v2 = plan.source.get("format") == FORMAT_2 or uses_format_2(plan)
+    doc: dict[str, Any] = {"format": FORMAT_2 if v2 else FORMAT, "plan_id": plan.plan_id,
+                           "version": plan.version, "child": {"name": plan.child}}
     if plan.birth_date:
         doc["child"]["birth_date"] = plan.birth_date.isoformat()
+    if v2:
+        if plan.handedness:
+            doc["child"]["handedness"] = plan.handedness
+        texts = dict(plan.precaution_texts)
+        if plan.precautions:
+            doc["child"]["precautions"] = [{"id": p, "text": texts[p]} if p in texts else p
+                                           for p in plan.precautions]
+        if plan.precaution_notes:
+            doc["child"]["precaution_notes"] = plan.precaution_notes
     if plan.therapist_name or plan.therapist_contact:
         doc["therapist"] = {k: v for k, v in (("name", plan.therapist_name),
                                               ("contact", plan.therapist_contact)) if v}
@@ -615,42 +947,113 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                             if plan.weekday_minutes != plan.weekend_minutes else plan.weekday_minutes)
     if plan.rest_days:
         doc["rest_days"] = list(plan.rest_days)
+    if v2 and tuple(plan.school_days) != SCHOOL_DAYS:
+        doc["school_days"] = list(plan.school_days)
     if plan.goals:
-        doc["goals"] = [{"id": g.id, "text": g.text, **({"area": g.area} if g.area else {})}
-                        for g in plan.goals]
-    acts = []
+        doc["goals"] = [_goal_doc(g, v2) for g in plan.goals]
+    doc["activities"] = [_entry_doc(a, v2) for a in plan.activities]
+    return doc
+
+
+def uses_format_2(plan: Plan) -> bool:
+    if plan.handedness or plan.precautions or plan.precaution_notes or tuple(plan.school_days) != SCHOOL_DAYS:
+        return True
+    if any(g.baseline or g.target or g.target_date or g.gas for g in plan.goals):
+        return True
+    base = PlanActivity("x", "x", "x", (), "table-top", "", Frequency("week"), 1)
+    fields_2 = ("options", "valid_from", "valid_until", "counts_toward_budget", "hold_seconds", "per_side",
+                "rest_seconds", "weight_kg", "resistance", "stop_if", "coaching", "level", "phases",
+                "progress_after_easy", "precaution_checked", "materials", "easier", "harder", "safety")
     for a in plan.activities:
-        if a.custom:
-            c: dict[str, Any] = {"id": a.key, "title": a.title, "kid_title": a.kid_title,
-                                 "areas": list(a.areas), "setting": a.setting}
-            if a.steps:
-                c["steps"] = list(a.steps)
+        if a.as_needed or (a.frequency.kind == "days" and a.frequency.per_day > 1) \
+                or "after-school" in a.when:
+            return True
+        if any(getattr(a, k) != getattr(base, k) for k in fields_2 if k != "counts_toward_budget"):
+            return True
+    return False
+
+
+def _goal_doc(g: Goal, v2: bool) -> dict[str, Any]:
+    d: dict[str, Any] = {"id": g.id, "text": g.text}
+    if g.area:
+        d["area"] = g.area
+    if v2:
+        if g.baseline:
+            d["baseline"] = g.baseline
+        if g.target:
+            d["target"] = g.target
+        if g.target_date:
+            d["target_date"] = g.target_date.isoformat()
+        if len(g.gas) == 5:
+            d["gas"] = dict(zip(("-2", "-1", "0", "+1", "+2"), g.gas))
+    return d
+
+
+def _entry_doc(a: PlanActivity, v2: bool) -> dict[str, Any]:
+    if a.is_choice:
+        e: dict[str, Any] = {"choice": {"id": a.key, "title": a.title, "kid_title": a.kid_title,
+                                        "options": list(a.options)}}
+    elif a.custom:
+        c: dict[str, Any] = {"id": a.key, "title": a.title, "kid_title": a.kid_title,
+                             "areas": list(a.areas), "setting": a.setting}
+        if a.steps:
+            c["steps"] = list(a.steps)
+        if a.picture.startswith("activities/"):
             pic = a.picture.rsplit("/", 1)[-1].removesuffix(".svg")
             if pic != "custom":
                 c["picture"] = pic
-            e: dict[str, Any] = {"custom": c}
-        else:
-            e = {"activity": a.key}
-        if a.goal:
-            e["goal"] = a.goal
-        f = a.frequency
-        if f.kind == "week":
-            e["times_per_week"] = f.count
-        elif f.kind == "days":
-            e["days"] = list(f.days)
-        else:
-            e["times_per_day"] = f.count
-        e["minutes"] = a.minutes
-        if a.reps:
-            e["reps"] = a.reps
-        if a.sets:
-            e["sets"] = a.sets
-        if a.when:
-            e["when"] = list(a.when)
-        if a.sensory_diet:
-            e["sensory_diet"] = True
-        if a.notes:
-            e["notes"] = a.notes
-        acts.append(e)
-    doc["activities"] = acts
-    return doc
+        if v2:
+            if a.materials:
+                c["materials"] = list(a.materials)
+            for k in ("easier", "harder", "safety"):
+                if getattr(a, k):
+                    c[k] = getattr(a, k)
+        e = {"custom": c}
+    else:
+        e = {"activity": a.key}
+    if a.goal:
+        e["goal"] = a.goal
+    f = a.frequency
+    if f.as_needed:
+        e["as_needed"] = True
+    elif f.kind == "week":
+        e["times_per_week"] = f.count
+    elif f.kind == "days":
+        e["days"] = list(f.days)
+        if f.per_day > 1:
+            e["times_per_day"] = f.per_day
+    else:
+        e["times_per_day"] = f.count
+    e["minutes"] = a.minutes
+    if a.reps:
+        e["reps"] = a.reps
+    if a.sets:
+        e["sets"] = a.sets
+    if a.when:
+        e["when"] = list(a.when)
+    if a.sensory_diet:
+        e["sensory_diet"] = True
+    if a.notes:
+        e["notes"] = a.notes
+    if v2:
+        if a.valid_from:
+            e["from"] = a.valid_from.isoformat()
+        if a.valid_until:
+            e["until"] = a.valid_until.isoformat()
+        if not a.counts_toward_budget:
+            e["counts_toward_budget"] = False
+        for k in ("hold_seconds", "rest_seconds", "weight_kg", "level", "progress_after_easy"):
+            if getattr(a, k) is not None:
+                e[k] = getattr(a, k)
+        if a.per_side:
+            e["per_side"] = True
+        for k in ("resistance", "stop_if", "coaching"):
+            if getattr(a, k):
+                e[k] = getattr(a, k)
+        if a.precaution_checked:
+            e["precaution_checked"] = list(a.precaution_checked)
+        if a.phases:
+            e["phases"] = [{k: v for k, v in (("from", ph.first.isoformat()), ("level", ph.level),
+                                             ("minutes", ph.minutes), ("reps", ph.reps),
+                                             ("sets", ph.sets)) if v is not None} for ph in a.phases]
+    return e

@@ -11,9 +11,15 @@ from enum import Enum
 from typing import Any
 
 FORMAT = "ot-home-plan/1"
+FORMAT_2 = "ot-home-plan/2"
+FORMATS = (FORMAT, FORMAT_2)
 
 # The slots of a day, in the order the day runs.
-SLOTS: tuple[str, ...] = ("morning", "midday", "afternoon", "before-homework", "evening", "bedtime")
+SLOTS: tuple[str, ...] = ("morning", "midday", "after-school", "afternoon", "before-homework", "evening",
+                          "bedtime")
+# Slots that exist only on school days (plan format 2: `school_days`, default Monday to Friday).
+SCHOOL_SLOTS: tuple[str, ...] = ("after-school", "before-homework")
+SCHOOL_DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
 SLOT_ORDER = {s: i for i, s in enumerate(SLOTS)}
 
 
@@ -41,7 +47,8 @@ AGE_BANDS = {"infant": (0, 0), "toddler": (1, 2), "preschool": (3, 4), "school-a
 
 # FHIR Timing.repeat.when event codes for our slots.
 FHIR_WHEN = {
-    "morning": "MORN", "midday": "NOON", "afternoon": "AFT", "before-homework": "AFT.late",
+    "morning": "MORN", "midday": "NOON", "after-school": "AFT.early", "afternoon": "AFT",
+    "before-homework": "AFT.late",
     "evening": "EVE", "bedtime": "HS",
 }
 
@@ -83,12 +90,16 @@ class Frequency:
     kind: str
     count: int = 1
     days: tuple[str, ...] = ()
+    per_day: int = 1                 # kind "days": times on each of those days (plan format 2)
+    as_needed: bool = False          # never scheduled; logged when used (plan format 2)
 
     def to_fhir(self, when: tuple[str, ...] = ()) -> dict[str, Any]:
+        if self.as_needed:
+            return {"when": [FHIR_WHEN[w] for w in when]} if when else {}
         if self.kind == "week":
             rep: dict[str, Any] = {"frequency": self.count, "period": 1, "periodUnit": "wk"}
         elif self.kind == "days":
-            rep = {"frequency": 1, "period": 1, "periodUnit": "d", "dayOfWeek": list(self.days)}
+            rep = {"frequency": self.per_day, "period": 1, "periodUnit": "d", "dayOfWeek": list(self.days)}
         else:
             rep = {"frequency": self.count, "period": 1, "periodUnit": "d"}
         if when:
@@ -96,11 +107,16 @@ class Frequency:
         return rep
 
     def describe(self) -> str:
+        if self.as_needed:
+            return "when needed"
         if self.kind == "week":
             return f"{self.count}x a week"
         if self.kind == "day":
             return "daily" if self.count == 1 else f"{self.count}x a day"
-        return ", ".join(d.capitalize() for d in self.days)
+        days = ", ".join(d.capitalize() for d in self.days)
+        if self.days == SCHOOL_DAYS:
+            days = "school days"
+        return days if self.per_day == 1 else f"{self.per_day}x a day on {days}"
 
 
 @dataclass(frozen=True)
@@ -108,6 +124,23 @@ class Goal:
     id: str
     text: str
     area: str | None = None
+    baseline: str = ""               # plan format 2: where the child is now
+    target: str = ""                 # the criterion ("4 of 5 tries, on her own")
+    target_date: date | None = None
+    gas: tuple[str, ...] = ()        # Goal Attainment Scaling texts for -2, -1, 0, +1, +2 (or none)
+
+    def gas_text(self, level: int) -> str:
+        return self.gas[level + 2] if len(self.gas) == 5 and -2 <= level <= 2 else ""
+
+
+@dataclass(frozen=True)
+class Phase:
+    """A dated step of one plan entry: from `first` on, this level and dose (plan format 2)."""
+    first: date
+    level: str | None = None
+    minutes: int | None = None
+    reps: int | None = None
+    sets: int | None = None
 
 
 @dataclass(frozen=True)
@@ -129,9 +162,48 @@ class PlanActivity:
     sensory_diet: bool = False
     custom: bool = False
     steps: tuple[str, ...] = ()
+    # Plan format 2 (defaults keep a v1 plan exactly as it was).
+    options: tuple[str, ...] = ()            # a choice menu: the activities to pick from
+    valid_from: date | None = None           # the entry's own first and last day in the plan
+    valid_until: date | None = None
+    counts_toward_budget: bool = True
+    hold_seconds: int | None = None
+    per_side: bool = False
+    rest_seconds: int | None = None
+    weight_kg: float | None = None
+    resistance: str = ""
+    stop_if: str = ""
+    coaching: str = ""
+    level: str | None = None                 # easier / standard / harder
+    phases: tuple[Phase, ...] = ()
+    progress_after_easy: int | None = None
+    precaution_checked: tuple[str, ...] = ()
+    materials: tuple[str, ...] = ()
+    easier: str = ""
+    harder: str = ""
+    safety: str = ""
+
+    @property
+    def as_needed(self) -> bool:
+        return self.frequency.as_needed
+
+    @property
+    def is_choice(self) -> bool:
+        return bool(self.options)
 
     def dose_text(self) -> str:
-        return dose_text(self.minutes, self.reps, self.sets)
+        return dose_text(self.minutes, self.reps, self.sets, self.hold_seconds, self.per_side)
+
+    def active_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and \
+            (self.valid_until is None or day <= self.valid_until)
+
+    def phase_on(self, day: date) -> Phase | None:
+        current = None
+        for ph in self.phases:
+            if ph.first <= day:
+                current = ph
+        return current
 
 
 @dataclass(frozen=True)
@@ -150,6 +222,16 @@ class Plan:
     therapist_name: str = ""
     therapist_contact: str = ""
     source: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    # Plan format 2.
+    handedness: str | None = None
+    precautions: tuple[str, ...] = ()
+    precaution_texts: tuple[tuple[str, str], ...] = ()     # (precaution, text), e.g. food-allergy
+    precaution_notes: str = ""
+    school_days: tuple[str, ...] = SCHOOL_DAYS
+    warnings: tuple[str, ...] = field(default=(), compare=False, hash=False)
+
+    def is_school_day(self, day: date) -> bool:
+        return WEEKDAYS[day.weekday()] in self.school_days
 
     def budget_for(self, day: date) -> int:
         return self.weekend_minutes if day.weekday() >= 5 else self.weekday_minutes
@@ -196,12 +278,33 @@ class ScheduledItem:
     rating: str | None = None
     note: str = ""
     reason: str | None = None
+    # Plan format 2: what was asked for and what was recorded.
+    level: str | None = None
+    hold_seconds: int | None = None
+    per_side: bool = False
+    rest_seconds: int | None = None
+    weight_kg: float | None = None
+    resistance: str = ""
+    stop_if: str = ""
+    coaching: str = ""
+    options: tuple[str, ...] = ()
+    option: str | None = None                # the option picked (choice menus)
+    assist: str | None = None
+    level_done: str | None = None            # the level recorded as done
 
     def dose_text(self) -> str:
-        return dose_text(self.minutes, self.reps, self.sets)
+        return dose_text(self.minutes, self.reps, self.sets, self.hold_seconds, self.per_side)
 
     def planned_dose(self) -> dict[str, Any]:
-        return {"minutes": self.minutes, "reps": self.reps, "sets": self.sets}
+        dose = {"minutes": self.minutes, "reps": self.reps, "sets": self.sets}
+        for k in ("hold_seconds", "rest_seconds", "weight_kg", "level"):
+            if getattr(self, k) is not None:
+                dose[k] = getattr(self, k)
+        if self.per_side:
+            dose["per_side"] = True
+        if self.resistance:
+            dose["resistance"] = self.resistance
+        return dose
 
 
 @dataclass(frozen=True)
@@ -306,13 +409,25 @@ class LevelChange:
     level: str
 
 
-def dose_text(minutes: int | None, reps: int | None, sets: int | None) -> str:
-    """"5 min" for timed items, "10 reps x 2" for counted ones."""
+def dose_text(minutes: int | None, reps: int | None, sets: int | None,
+              hold_seconds: int | None = None, per_side: bool = False) -> str:
+    """"5 min" for timed items, "10 reps x 2" for counted ones ("hold 10 s", "each side")."""
     if reps:
-        return f"{reps} reps" + (f" x {sets}" if sets and sets > 1 else "")
-    return f"{minutes or 0} min"
+        text = f"{reps} reps" + (f" x {sets}" if sets and sets > 1 else "")
+    else:
+        text = f"{minutes or 0} min"
+    if hold_seconds:
+        text += f", hold {hold_seconds} s"
+    if per_side:
+        text += ", each side"
+    return text
 
 
 def age_in_years(birth: date, on: date) -> int:
     years = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
     return max(0, years)
+
+
+def age_in_months(birth: date, on: date) -> int:
+    months = (on.year - birth.year) * 12 + on.month - birth.month - (on.day < birth.day)
+    return max(0, months)

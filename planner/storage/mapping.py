@@ -10,7 +10,7 @@ from typing import Any
 
 from planner.core.model import (
     ASSISTS, ENGINE_STATES, GAS_LEVELS, LEVELS, AsNeededUse, Completion, Frequency, Goal, GoalRating,
-    LevelChange, Plan, PlanActivity,
+    LevelChange, Phase, Plan, PlanActivity,
 )
 from planner.storage.records import BadRecord
 
@@ -88,21 +88,46 @@ def use_from_doc(d: dict[str, Any]) -> AsNeededUse:
 
 
 def plan_to_doc(plan: Plan) -> dict[str, Any]:
-    return {
+    doc = {
         "plan_id": plan.plan_id, "version": plan.version, "child": plan.child,
         "start": plan.start.isoformat(), "end": plan.end.isoformat() if plan.end else None,
         "weekday_minutes": plan.weekday_minutes, "weekend_minutes": plan.weekend_minutes,
         "rest_days": list(plan.rest_days),
-        "goals": [{"id": g.id, "text": g.text, "area": g.area} for g in plan.goals],
+        "goals": [_goal_doc(g) for g in plan.goals],
         "birth_date": plan.birth_date.isoformat() if plan.birth_date else None,
         "therapist_name": plan.therapist_name, "therapist_contact": plan.therapist_contact,
         "activities": [_activity_doc(a) for a in plan.activities],
         "source": plan.source,
     }
+    v2 = {"handedness": plan.handedness, "precautions": list(plan.precautions),
+          "precaution_texts": [list(t) for t in plan.precaution_texts],
+          "precaution_notes": plan.precaution_notes, "warnings": list(plan.warnings)}
+    if list(plan.school_days) != ["mon", "tue", "wed", "thu", "fri"]:
+        v2["school_days"] = list(plan.school_days)
+    doc.update({k: v for k, v in v2.items() if v})
+    return doc
+
+
+def _goal_doc(g: Goal) -> dict[str, Any]:
+    d: dict[str, Any] = {"id": g.id, "text": g.text, "area": g.area}
+    if g.baseline:
+        d["baseline"] = g.baseline
+    if g.target:
+        d["target"] = g.target
+    if g.target_date:
+        d["target_date"] = g.target_date.isoformat()
+    if g.gas:
+        d["gas"] = list(g.gas)
+    return d
+
+
+_DEFAULT = PlanActivity("x", "x", "x", (), "table-top", "", Frequency("week"), 1)
+_V2_SIMPLE = ("counts_toward_budget", "hold_seconds", "per_side", "rest_seconds", "weight_kg", "resistance",
+              "stop_if", "coaching", "level", "progress_after_easy", "easier", "harder", "safety")
 
 
 def _activity_doc(a: PlanActivity) -> dict[str, Any]:
-    return {
+    d: dict[str, Any] = {
         "key": a.key, "title": a.title, "kid_title": a.kid_title, "areas": list(a.areas),
         "setting": a.setting, "picture": a.picture,
         "frequency": {"kind": a.frequency.kind, "count": a.frequency.count,
@@ -111,6 +136,28 @@ def _activity_doc(a: PlanActivity) -> dict[str, Any]:
         "goal": a.goal, "notes": a.notes, "sensory_diet": a.sensory_diet, "custom": a.custom,
         "steps": list(a.steps),
     }
+    if a.frequency.per_day != 1:
+        d["frequency"]["per_day"] = a.frequency.per_day
+    if a.frequency.as_needed:
+        d["frequency"]["as_needed"] = True
+    for k in _V2_SIMPLE:
+        if getattr(a, k) != getattr(_DEFAULT, k):
+            d[k] = getattr(a, k)
+    for k in ("options", "precaution_checked", "materials"):
+        if getattr(a, k):
+            d[k] = list(getattr(a, k))
+    if a.valid_from:
+        d["valid_from"] = a.valid_from.isoformat()
+    if a.valid_until:
+        d["valid_until"] = a.valid_until.isoformat()
+    if a.phases:
+        d["phases"] = [{"first": ph.first.isoformat(), "level": ph.level, "minutes": ph.minutes,
+                        "reps": ph.reps, "sets": ph.sets} for ph in a.phases]
+    return d
+
+
+def _opt_date(v: Any) -> date | None:
+    return date.fromisoformat(v) if v else None
 
 
 def plan_from_doc(d: dict[str, Any]) -> Plan:
@@ -120,21 +167,38 @@ def plan_from_doc(d: dict[str, Any]) -> Plan:
         end=date.fromisoformat(d["end"]) if d.get("end") else None,
         weekday_minutes=int(d["weekday_minutes"]), weekend_minutes=int(d["weekend_minutes"]),
         rest_days=tuple(d.get("rest_days") or ()),
-        goals=tuple(Goal(g["id"], g["text"], g.get("area")) for g in d.get("goals") or ()),
-        activities=tuple(
-            PlanActivity(
-                key=a["key"], title=a["title"], kid_title=a["kid_title"], areas=tuple(a["areas"]),
-                setting=a["setting"], picture=a["picture"],
-                frequency=Frequency(a["frequency"]["kind"], int(a["frequency"]["count"]),
-                                    tuple(a["frequency"].get("days") or ())),
-                minutes=int(a["minutes"]), reps=a.get("reps"), sets=a.get("sets"),
-                when=tuple(a.get("when") or ()), goal=a.get("goal"), notes=a.get("notes") or "",
-                sensory_diet=bool(a.get("sensory_diet")), custom=bool(a.get("custom")),
-                steps=tuple(a.get("steps") or ()),
-            )
-            for a in d["activities"]
-        ),
+        goals=tuple(Goal(g["id"], g["text"], g.get("area"), baseline=g.get("baseline") or "",
+                         target=g.get("target") or "", target_date=_opt_date(g.get("target_date")),
+                         gas=tuple(g.get("gas") or ()))
+                    for g in d.get("goals") or ()),
+        activities=tuple(_activity_from_doc(a) for a in d["activities"]),
         birth_date=date.fromisoformat(d["birth_date"]) if d.get("birth_date") else None,
         therapist_name=d.get("therapist_name") or "", therapist_contact=d.get("therapist_contact") or "",
         source=d.get("source") or {},
+        handedness=d.get("handedness"), precautions=tuple(d.get("precautions") or ()),
+        precaution_texts=tuple(tuple(t) for t in d.get("precaution_texts") or ()),
+        precaution_notes=d.get("precaution_notes") or "",
+        school_days=tuple(d.get("school_days") or ("mon", "tue", "wed", "thu", "fri")),
+        warnings=tuple(d.get("warnings") or ()),
+    )
+
+
+def _activity_from_doc(a: dict[str, Any]) -> PlanActivity:
+    f = a["frequency"]
+    extra = {k: a[k] for k in _V2_SIMPLE if k in a}
+    return PlanActivity(
+        key=a["key"], title=a["title"], kid_title=a["kid_title"], areas=tuple(a["areas"]),
+        setting=a["setting"], picture=a["picture"],
+        frequency=Frequency(f["kind"], int(f["count"]), tuple(f.get("days") or ()),
+                            per_day=int(f.get("per_day") or 1), as_needed=bool(f.get("as_needed"))),
+        minutes=int(a["minutes"]), reps=a.get("reps"), sets=a.get("sets"),
+        when=tuple(a.get("when") or ()), goal=a.get("goal"), notes=a.get("notes") or "",
+        sensory_diet=bool(a.get("sensory_diet")), custom=bool(a.get("custom")),
+        steps=tuple(a.get("steps") or ()),
+        options=tuple(a.get("options") or ()), precaution_checked=tuple(a.get("precaution_checked") or ()),
+        materials=tuple(a.get("materials") or ()),
+        valid_from=_opt_date(a.get("valid_from")), valid_until=_opt_date(a.get("valid_until")),
+        phases=tuple(Phase(date.fromisoformat(p["first"]), p.get("level"), p.get("minutes"),
+                           p.get("reps"), p.get("sets")) for p in a.get("phases") or ()),
+        **extra,
     )
