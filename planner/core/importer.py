@@ -309,7 +309,7 @@ def plan_from_dict(raw: Any, library: dict[str, LibraryActivity],
                                      f"rest_days[{i}]", WEEKDAYS, "weekday"))
         _unique(rest_days, "rest_days")
     practice_days = 7 - len(rest_days)
-    school_days = list(SCHOOL_DAYS)
+    school_days = list(SCHOOL_DAYS if v2 else WEEKDAYS)     # format 1 had no school days
     if raw.get("school_days") is not None:
         school_days = [_choice(d.lower() if isinstance(d, str) else d, f"school_days[{i}]", WEEKDAYS,
                                "weekday") for i, d in enumerate(_list(raw["school_days"], "school_days", 7))]
@@ -956,7 +956,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
 
 
 def uses_format_2(plan: Plan) -> bool:
-    if plan.handedness or plan.precautions or plan.precaution_notes or tuple(plan.school_days) != SCHOOL_DAYS:
+    if plan.handedness or plan.precautions or plan.precaution_notes or \
+            tuple(plan.school_days) not in (SCHOOL_DAYS, WEEKDAYS):
         return True
     if any(g.baseline or g.target or g.target_date or g.gas for g in plan.goals):
         return True

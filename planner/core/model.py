@@ -227,7 +227,7 @@ class Plan:
     precautions: tuple[str, ...] = ()
     precaution_texts: tuple[tuple[str, str], ...] = ()     # (precaution, text), e.g. food-allergy
     precaution_notes: str = ""
-    school_days: tuple[str, ...] = SCHOOL_DAYS
+    school_days: tuple[str, ...] = WEEKDAYS       # format 1: every day; format 2: Monday-Friday
     warnings: tuple[str, ...] = field(default=(), compare=False, hash=False)
 
     def is_school_day(self, day: date) -> bool:

@@ -17,7 +17,8 @@ from itertools import combinations
 from typing import Iterable, Mapping
 
 from planner.core.model import (
-    SETTING_ORDER, SLOT_ORDER, WEEKDAYS, Completion, Day, Plan, ScheduledItem, Status,
+    SCHOOL_SLOTS, SETTING_ORDER, SLOT_ORDER, WEEKDAYS, Completion, Day, LevelChange, Plan,
+    PlanActivity, ScheduledItem, Status,
 )
 
 ONE_DAY = timedelta(days=1)
@@ -80,49 +81,79 @@ def _no_two_in_a_row(days: tuple[int, ...]) -> bool:
     return all(b - a > 1 for a, b in zip(days, days[1:]))
 
 
+def _budget_minutes(act) -> int:
+    """What an entry costs in the day's time budget (a routine that happens anyway costs nothing)."""
+    return act.minutes if act.counts_toward_budget else 0
+
+
 @lru_cache(maxsize=512)
-def place_week(plan: Plan, available: tuple[int, ...]) -> dict[int, tuple[tuple[int, str], ...]]:
+def place_week(plan: Plan, available: tuple[int, ...],
+               entry_days: tuple[tuple[int, ...] | None, ...] | None = None
+               ) -> dict[int, tuple[tuple[int, str], ...]]:
     """For one week: weekday index -> ((activity index, slot), ...).
 
-    `available` lists the weekday indexes (0 = Monday) the plan may use this week.
+    `available` lists the weekday indexes (0 = Monday) the plan may use this week; `entry_days`,
+    when given, narrows it per entry (an entry's own from/until dates). As-needed entries are never
+    placed; school-day slots (after school, before homework) fall only on the plan's school days.
     """
     budgets = {d: (plan.weekend_minutes if d >= 5 else plan.weekday_minutes) for d in available}
     load = {d: 0 for d in available}
     slot_load: dict[int, dict[str, int]] = {d: {} for d in available}
     placed: dict[int, list[tuple[int, str]]] = {d: [] for d in available}
     full = 7 - len(plan.rest_days)
+    school = frozenset(WEEKDAYS.index(d) for d in plan.school_days)
 
     def put(day: int, idx: int, slot: str, minutes: int) -> None:
         placed[day].append((idx, slot))
         load[day] += minutes
         slot_load[day][slot] = slot_load[day].get(slot, 0) + minutes
 
+    def fits(day: int, slots: tuple[str, ...]) -> tuple[str, ...]:
+        return slots if day in school else tuple(s for s in slots if s not in SCHOOL_SLOTS)
+
     def best_slot(day: int, slots: tuple[str, ...]) -> str:
-        return min(slots, key=lambda s: (slot_load[day].get(s, 0), SLOT_ORDER[s]))
+        return min(fits(day, slots) or slots, key=lambda s: (slot_load[day].get(s, 0), SLOT_ORDER[s]))
 
     weekly: list[tuple[int, int]] = []     # (activity index, count this week)
+    own_days: dict[int, tuple[int, ...]] = {}
     for idx, act in enumerate(plan.activities):
         f = act.frequency
+        if f.as_needed:
+            continue
+        days_i = available if entry_days is None or entry_days[idx] is None else entry_days[idx]
+        if not days_i:
+            continue
+        cost = _budget_minutes(act)
         if f.kind == "day":
-            for d in available:
-                for slot in act.when:
-                    put(d, idx, slot, act.minutes)
+            for d in days_i:
+                for slot in fits(d, act.when):
+                    put(d, idx, slot, cost)
         elif f.kind == "days":
             for name in f.days:
                 d = WEEKDAYS.index(name)
-                if d in load:
-                    put(d, idx, best_slot(d, act.when), act.minutes)
+                if d not in days_i:
+                    continue
+                if f.per_day > 1:
+                    for slot in fits(d, act.when):
+                        put(d, idx, slot, cost)
+                elif fits(d, act.when):
+                    put(d, idx, best_slot(d, act.when), cost)
         else:
-            n = week_count(f.count, len(available), full)
+            week_full = full
+            if act.when and all(s in SCHOOL_SLOTS for s in act.when):
+                days_i = tuple(d for d in days_i if d in school)
+                week_full = len([d for d in plan.school_days if d not in plan.rest_days])
+            n = week_count(f.count, len(days_i), week_full) if days_i else 0
             if n:
                 weekly.append((idx, n))
+                own_days[idx] = days_i
 
     # Biggest weekly demands first; ties keep the plan's order.
     weekly.sort(key=lambda w: (-plan.activities[w[0]].minutes * w[1], w[0]))
-    choices = [_candidates(available, n) for _, n in weekly]
+    choices = [_candidates(own_days[idx], n) for idx, n in weekly]
     chosen: list[tuple[int, ...]] = []
     for (idx, n), combos in zip(weekly, choices):
-        m = plan.activities[idx].minutes
+        m = _budget_minutes(plan.activities[idx])
         best = min(combos, key=lambda c: _score(load, budgets, c, m) + (c,))
         chosen.append(best)
         for d in best:
@@ -140,7 +171,7 @@ def place_week(plan: Plan, available: tuple[int, ...]) -> dict[int, tuple[tuple[
         for d in combo:
             slot = best_slot(d, act.when)
             placed[d].append((idx, slot))
-            slot_load[d][slot] = slot_load[d].get(slot, 0) + act.minutes
+            slot_load[d][slot] = slot_load[d].get(slot, 0) + _budget_minutes(act)
     return {d: tuple(v) for d, v in placed.items()}
 
 
@@ -174,7 +205,7 @@ def _polish(plan: Plan, weekly, choices, chosen: list, load: dict[int, int],
     for _ in range(passes):
         improved = False
         for i, (idx, _) in enumerate(weekly):
-            m = plan.activities[idx].minutes
+            m = _budget_minutes(plan.activities[idx])
             for d in chosen[i]:
                 load[d] -= m
             best = min(choices[i], key=lambda c: _score(load, budgets, c, m) + (c,))
@@ -193,7 +224,7 @@ def _search_fit(plan: Plan, weekly, choices, budgets, available, load_after, gre
     base = dict(load_after)
     for (idx, _), combo in zip(weekly, greedy):
         for d in combo:
-            base[d] -= plan.activities[idx].minutes
+            base[d] -= _budget_minutes(plan.activities[idx])
     load = dict(base)
     picked: list[tuple[int, ...]] = []
     nodes = 0
@@ -202,7 +233,7 @@ def _search_fit(plan: Plan, weekly, choices, budgets, available, load_after, gre
         nonlocal nodes
         if i == len(weekly):
             return True
-        m = plan.activities[weekly[i][0]].minutes
+        m = _budget_minutes(plan.activities[weekly[i][0]])
         ranked = sorted(choices[i], key=lambda c: _score(load, budgets, c, m) + (c,))
         for combo in ranked:
             nodes += 1
@@ -229,10 +260,15 @@ def _week_monday(d: date) -> date:
 
 def schedule(segments: list[Segment], first: date, last: date,
              completions: Mapping[str, Completion] | None = None,
-             paused: Iterable[date] = ()) -> list[Day]:
-    """Every day from `first` to `last` (inclusive) with its items and their status."""
+             paused: Iterable[date] = (), level_changes: Iterable[LevelChange] = ()) -> list[Day]:
+    """Every day from `first` to `last` (inclusive) with its items and their status.
+
+    `level_changes` (accepted "ready for the harder version?") apply from their own date on."""
     completions = completions or {}
     paused = frozenset(paused)
+    levels: dict[tuple[str, str], list[LevelChange]] = {}
+    for ch in sorted(level_changes, key=lambda c: c.date):
+        levels.setdefault((ch.plan_id, ch.activity), []).append(ch)
     by_date: dict[date, list[Completion]] = {}
     for c in completions.values():
         by_date.setdefault(c.date, []).append(c)
@@ -241,14 +277,15 @@ def schedule(segments: list[Segment], first: date, last: date,
     while day <= last:
         monday = _week_monday(day)
         week_end = min(monday + timedelta(days=6), last)
-        week_days = _schedule_week(segments, monday, paused)
+        week_days = _schedule_week(segments, monday, paused, levels)
         while day <= week_end:
             days.append(_with_status(week_days[day], by_date.get(day, ())))
             day += ONE_DAY
     return days
 
 
-def _schedule_week(segments: list[Segment], monday: date, paused: frozenset) -> dict[date, Day]:
+def _schedule_week(segments: list[Segment], monday: date, paused: frozenset,
+                   levels: Mapping[tuple[str, str], list[LevelChange]] | None = None) -> dict[date, Day]:
     out: dict[date, Day] = {}
     week = [monday + timedelta(days=i) for i in range(7)]
     owner: dict[date, Segment | None] = {}
@@ -264,8 +301,14 @@ def _schedule_week(segments: list[Segment], monday: date, paused: frozenset) -> 
         # first day to its own end), then cut to the days it does govern: a revision that takes
         # effect mid-week never moves what was planned on the days before it (rule R8).
         natural = [d for d in week if seg.first <= d and (plan.end is None or d <= plan.end)]
-        available = tuple(d.weekday() for d in natural if not plan.is_rest_day(d) and d not in paused)
-        placement = place_week(plan, available) if available else {}
+        open_days = [d for d in natural if not plan.is_rest_day(d) and d not in paused]
+        available = tuple(d.weekday() for d in open_days)
+        entry_days = None
+        if any(a.valid_from or a.valid_until for a in plan.activities):
+            entry_days = tuple(
+                None if not (a.valid_from or a.valid_until) else
+                tuple(d.weekday() for d in open_days if a.active_on(d)) for a in plan.activities)
+        placement = place_week(plan, available, entry_days) if available else {}
         for d in mine:
             wd = d.weekday()
             if wd not in placement:
@@ -275,13 +318,7 @@ def _schedule_week(segments: list[Segment], monday: date, paused: frozenset) -> 
             prefix = _day_prefix(plan.plan_id, d)
             for idx, slot in placement[wd]:
                 a = plan.activities[idx]
-                items.append(ScheduledItem(
-                    id=f"{prefix}{a.key}.{slot}", date=d, slot=slot, key=a.key,
-                    title=a.title, kid_title=a.kid_title, minutes=a.minutes, reps=a.reps,
-                    sets=a.sets, goal=a.goal, areas=a.areas, setting=a.setting,
-                    sensory_diet=a.sensory_diet, picture=a.picture, plan_id=plan.plan_id,
-                    plan_version=plan.version,
-                ))
+                items.append(_item(plan, a, d, slot, f"{prefix}{a.key}.{slot}", levels))
             order = _entry_order(plan)
             items.sort(key=lambda it: (SLOT_ORDER[it.slot], SETTING_ORDER.get(it.setting, 9),
                                        order[it.key]))
@@ -290,6 +327,39 @@ def _schedule_week(segments: list[Segment], monday: date, paused: frozenset) -> 
         if d not in out:
             out[d] = Day(d, 0, (), rest=True)
     return out
+
+
+def _item(plan: Plan, a: PlanActivity, d: date, slot: str, iid: str,
+          levels: Mapping[tuple[str, str], list[LevelChange]] | None) -> ScheduledItem:
+    """One dated occurrence: the entry's dose and level as they stand on that day (its phases and
+    accepted level changes, whichever came last)."""
+    minutes, reps, sets, level = a.minutes, a.reps, a.sets, a.level
+    since = plan.start
+    ph = a.phase_on(d) if a.phases else None
+    if ph is not None:
+        minutes = ph.minutes or minutes
+        reps = ph.reps if ph.reps is not None else reps
+        sets = ph.sets if ph.sets is not None else sets
+        level = ph.level or level
+        since = ph.first
+    for ch in (levels or {}).get((plan.plan_id, a.key), ()):
+        if since <= ch.date <= d:
+            level = ch.level
+    if a.frequency.as_needed or not (a.is_choice or a.level or a.phases or a.hold_seconds
+                                     or a.per_side or a.rest_seconds or a.weight_kg or a.resistance
+                                     or a.stop_if or a.coaching or level):
+        return ScheduledItem(
+            id=iid, date=d, slot=slot, key=a.key, title=a.title, kid_title=a.kid_title,
+            minutes=minutes, reps=reps, sets=sets, goal=a.goal, areas=a.areas, setting=a.setting,
+            sensory_diet=a.sensory_diet, picture=a.picture, plan_id=plan.plan_id,
+            plan_version=plan.version)
+    return ScheduledItem(
+        id=iid, date=d, slot=slot, key=a.key, title=a.title, kid_title=a.kid_title,
+        minutes=minutes, reps=reps, sets=sets, goal=a.goal, areas=a.areas, setting=a.setting,
+        sensory_diet=a.sensory_diet, picture=a.picture, plan_id=plan.plan_id,
+        plan_version=plan.version, level=level, hold_seconds=a.hold_seconds, per_side=a.per_side,
+        rest_seconds=a.rest_seconds, weight_kg=a.weight_kg, resistance=a.resistance,
+        stop_if=a.stop_if, coaching=a.coaching, options=a.options)
 
 
 @lru_cache(maxsize=64)
@@ -321,13 +391,17 @@ def _with_status(day: Day, records: Iterable[Completion]) -> Day:
             sensory_diet=bool(x.get("sensory_diet")), picture=x.get("picture", "activities/custom.svg"),
             plan_id=c.plan_id, plan_version=int(x.get("plan_version", 0)),
             status=c.status, rating=c.rating, note=c.note, reason=c.reason,
+            level=c.planned.get("level"), level_done=c.level, assist=c.assist, option=c.option,
         ))
     items.sort(key=lambda it: (SLOT_ORDER.get(it.slot, 9), SETTING_ORDER.get(it.setting, 9)))
     return Day(day.date, day.budget_minutes, tuple(items), rest=day.rest, paused=day.paused)
 
 
 def _apply(it: ScheduledItem, c: Completion) -> ScheduledItem:
-    return replace(it, status=c.status, rating=c.rating, note=c.note, reason=c.reason)
+    if c.level is None and c.assist is None and c.option is None:
+        return replace(it, status=c.status, rating=c.rating, note=c.note, reason=c.reason)
+    return replace(it, status=c.status, rating=c.rating, note=c.note, reason=c.reason,
+                   level_done=c.level, assist=c.assist, option=c.option)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from planner.core.model import (
-    ASSISTS, ENGINE_STATES, GAS_LEVELS, LEVELS, AsNeededUse, Completion, Frequency, Goal, GoalRating,
+    WEEKDAYS, ASSISTS, ENGINE_STATES, GAS_LEVELS, LEVELS, AsNeededUse, Completion, Frequency, Goal, GoalRating,
     LevelChange, Phase, Plan, PlanActivity,
 )
 from planner.storage.records import BadRecord
@@ -102,7 +102,7 @@ def plan_to_doc(plan: Plan) -> dict[str, Any]:
     v2 = {"handedness": plan.handedness, "precautions": list(plan.precautions),
           "precaution_texts": [list(t) for t in plan.precaution_texts],
           "precaution_notes": plan.precaution_notes, "warnings": list(plan.warnings)}
-    if list(plan.school_days) != ["mon", "tue", "wed", "thu", "fri"]:
+    if tuple(plan.school_days) != WEEKDAYS:
         v2["school_days"] = list(plan.school_days)
     doc.update({k: v for k, v in v2.items() if v})
     return doc
@@ -178,7 +178,7 @@ def plan_from_doc(d: dict[str, Any]) -> Plan:
         handedness=d.get("handedness"), precautions=tuple(d.get("precautions") or ()),
         precaution_texts=tuple(tuple(t) for t in d.get("precaution_texts") or ()),
         precaution_notes=d.get("precaution_notes") or "",
-        school_days=tuple(d.get("school_days") or ("mon", "tue", "wed", "thu", "fri")),
+        school_days=tuple(d["school_days"]) if d.get("school_days") is not None else WEEKDAYS,
         warnings=tuple(d.get("warnings") or ()),
     )
 
