@@ -267,32 +267,41 @@ def test_round_trip_with_progress_warns_only_about_records():
 
 
 def test_plan_format_2_fields_travel_through_fhir():
-    """Fields of plan format 2 are read with getattr, so the export works before and after that model lands."""
-    from types import SimpleNamespace
-    plan = load(base_plan())
-    tweezers, pushups, course, own = plan.activities
-
-    def v2(a, **extra):
-        return SimpleNamespace(**{f: getattr(a, f) for f in a.__dataclass_fields__}, **extra)
-    acts = (v2(tweezers, valid_from=date(2026, 12, 7), until=date(2027, 1, 10), coaching="Praise the pinch"),
-            v2(pushups, hold_seconds=5, rest_seconds=30),
-            v2(course),
-            v2(own, as_needed=True))
-    goals = (SimpleNamespace(id="pincer", text=plan.goals[0].text, area="fine-motor", target="10 pom-poms in a minute",
-                             target_date=date(2027, 1, 29), baseline="4 pom-poms in a minute"),)
-    plan2 = replace(plan, activities=acts, goals=goals)
-    bundle = export_bundle(plan2, [], [], FIRST, LAST, NOW)
+    """Plan format 2: every field FHIR carries comes back; the doc passes the importer."""
+    doc = base_plan(format="ot-home-plan/2", school_days=["mon", "tue", "wed", "thu"])
+    doc["child"].update({"handedness": "left", "precautions": ["latex-allergy", {"id": "food-allergy", "text": "peanuts"}],
+                         "precaution_notes": "Carries an inhaler"})
+    doc["goals"][0].update({"baseline": "4 pom-poms in a minute", "target": "10 pom-poms in a minute",
+                            "target_date": "2027-01-29"})
+    tweezers, pushups, course, own = doc["activities"]
+    tweezers.update({"from": "2026-12-07", "until": "2027-01-10", "coaching": "Praise the pinch", "level": "easier",
+                     "stop_if": "tired hands"})
+    pushups.update({"hold_seconds": 5, "rest_seconds": 30, "per_side": True, "resistance": "light",
+                    "times_per_day": None, "days": ["mon", "wed", "fri"], "when": ["morning", "after-school"]})
+    pushups["times_per_day"] = 2
+    pushups.pop("days")
+    pushups["days"] = ["mon", "wed", "fri"]
+    own.pop("times_per_week")
+    own["as_needed"] = True
+    course["counts_toward_budget"] = False
+    plan = load(doc)
+    days = days_for(plan, plan.start, plan.end)
+    bundle = export_bundle(plan, days, [], plan.start, plan.end, NOW)
     R4B.Bundle.model_validate(bundle)
     check_codes(bundle)
-    doc, warnings = careplan_to_plan(bundle)
-    assert warnings == [] and doc["format"] == "ot-home-plan/2"
-    t, p, c, o = doc["activities"]
-    assert (t["from"], t["until"], t["coaching"], t["times_per_week"]) == ("2026-12-07", "2027-01-10",
-                                                                         "Praise the pinch", 3)
-    assert (p["hold_seconds"], p["rest_seconds"], p["reps"], p["times_per_day"]) == (5, 30, 10, 2)
-    assert "from" not in c and "until" not in c
+    back, warnings = careplan_to_plan(json.dumps(bundle).encode())
+    assert warnings == [] and back["format"] == "ot-home-plan/2"
+    t, p, c, o = back["activities"]
+    assert (t["from"], t["until"], t["coaching"], t["level"], t["stop_if"]) == (
+        "2026-12-07", "2027-01-10", "Praise the pinch", "easier", "tired hands")
+    assert (p["hold_seconds"], p["rest_seconds"], p["per_side"], p["resistance"], p["days"], p["times_per_day"],
+            p["when"]) == (5, 30, True, "light", ["mon", "wed", "fri"], 2, ["morning", "after-school"])
+    assert c["counts_toward_budget"] is False
     assert o["as_needed"] is True and not {"times_per_week", "days", "times_per_day"} & set(o)
-    assert o["custom"]["id"] == "shoe-tying"
-    assert doc["goals"] == [{"id": "pincer", "text": plan.goals[0].text, "area": "fine-motor",
-                             "target": "10 pom-poms in a minute", "target_date": "2027-01-29",
-                             "baseline": "4 pom-poms in a minute"}]
+    assert back["school_days"] == ["mon", "tue", "wed", "thu"]
+    assert back["child"]["handedness"] == "left" and back["child"]["precaution_notes"] == "Carries an inhaler"
+    assert back["goals"][0]["target_date"] == "2027-01-29"
+    plan2 = load(back)
+    assert plan2 == plan
+    assert [(d.date, [i.id for i in d.items]) for d in days_for(plan2, plan.start, plan.end)] == \
+        [(d.date, [i.id for i in d.items]) for d in days]

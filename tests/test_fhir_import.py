@@ -123,7 +123,7 @@ def test_times_per_week_capped_by_practice_days_with_rest_days():
 
 @pytest.mark.parametrize("code, slot", [
     ("MORN", "morning"), ("WAKE", "morning"), ("MORN.early", "morning"), ("CM", "morning"),
-    ("NOON", "midday"), ("CD", "midday"), ("AFT", "afternoon"), ("AFT.early", "afternoon"),
+    ("NOON", "midday"), ("CD", "midday"), ("AFT", "afternoon"), ("AFT.early", "after-school"),
     ("AFT.late", "before-homework"), ("EVE", "evening"), ("PCV", "evening"), ("NIGHT", "bedtime"),
     ("HS", "bedtime"),
 ])

@@ -13,7 +13,7 @@ import urllib.request
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
-from planner.interop.fhir.common import FhirError, one_line
+from planner.interop.fhir.common import FhirError
 from planner.interop.fhir.writer import to_transaction
 
 MAX_ANSWER_BYTES = 10_000_000
@@ -237,4 +237,4 @@ def pull(base_url: str, *, careplan: str | None = None, patient: str | None = No
     return {"resourceType": "Bundle", "type": "searchset", "total": matches, "entry": entries}
 
 
-__all__ = ["push", "pull", "push_summary", "one_line"]
+__all__ = ["push", "pull", "push_summary"]

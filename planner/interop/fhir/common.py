@@ -29,6 +29,9 @@ EXT_DOSE = f"{EXT}:dose"                      # detail: reps, sets, hold-seconds
 EXT_COACHING = f"{EXT}:coaching"              # detail: valueString
 EXT_AS_NEEDED = f"{EXT}:as-needed"            # detail: valueBoolean
 EXT_BASELINE = f"{EXT}:goal-baseline"         # Goal: valueString
+EXT_SCHOOL_DAY = f"{EXT}:school-day"          # CarePlan: valueCode mon..sun, repeated (plan format 2)
+EXT_CHILD = f"{EXT}:child"                    # CarePlan: handedness, precaution (code [+ text])*, precaution-notes
+EXT_ENTRY = f"{EXT}:entry"                    # detail: stop-if, level, counts-toward-budget, precaution-checked*
 
 SNOMED = "http://snomed.info/sct"
 UCUM = "http://unitsofmeasure.org"

@@ -16,10 +16,10 @@ from planner.interop.fhir.codes import CodeTable, coding_entries, load_table, ma
 from planner.interop.fhir.common import (
     ACTIVITY_STATUSES, ACTIVITY_SYSTEM, AREA_SYSTEM, CAREPLAN_INTENTS, CODES, CAREPLAN_STATUSES, DAYS_OF_WEEK,
     EXT_ACTIVITY, EXT_AS_NEEDED, EXT_BASELINE, EXT_COACHING, EXT_DAILY_MINUTES, EXT_DOSE, EXT_PLAN_VERSION,
-    EXT_REST_DAY, GOAL_LIFECYCLE, GOAL_SYSTEM, PLAN_SYSTEM, REQUEST_STATUSES, FhirError, as_list,
+    EXT_CHILD, EXT_ENTRY, EXT_REST_DAY, EXT_SCHOOL_DAY, GOAL_LIFECYCLE, GOAL_SYSTEM, PLAN_SYSTEM, REQUEST_STATUSES, FhirError,
     parse_fhir_date, show, text_of,
 )
-from planner.interop.fhir.timing import SLOTS, When, describe, read_text, read_timing, until_for_total
+from planner.interop.fhir.timing import CLOCK_SLOTS, SLOTS, When, describe, read_text, read_timing, until_for_total
 
 MAX_FHIR_BYTES = 5_000_000          # a Bundle with its Goals and ServiceRequests is far smaller
 MAX_PLAN_DAYS = 3 * 366
@@ -31,7 +31,7 @@ SETTINGS = ("movement", "table-top", "routine")
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 DAILY_SPREAD = {1: ("afternoon",), 2: ("morning", "afternoon"), 3: ("morning", "afternoon", "evening"),
                 4: ("morning", "midday", "afternoon", "evening"),
-                5: ("morning", "midday", "afternoon", "evening", "bedtime"), 6: SLOTS}
+                5: ("morning", "midday", "afternoon", "evening", "bedtime"), 6: CLOCK_SLOTS}
 BUNDLE_TYPES = ("collection", "transaction", "searchset", "document", "batch")
 # Elements read (or knowingly not needed) per resource; anything else gives a warning.
 CAREPLAN_READ = {"resourceType", "id", "meta", "text", "language", "implicitRules", "contained",
@@ -308,7 +308,8 @@ class _Reader:
             if not any(_d(c).get("system") == CODES for c in _l(_d(cat).get("coding"))):
                 self.warn(f"category[{i}] {show(_d(cat).get('text') or _d(cat).get('coding'))}", "not carried")
 
-        exts = self.our_extensions(cp, "CarePlan", {EXT_PLAN_VERSION: 1, EXT_DAILY_MINUTES: 1, EXT_REST_DAY: 1})
+        exts = self.our_extensions(cp, "CarePlan", {EXT_PLAN_VERSION: 1, EXT_DAILY_MINUTES: 1, EXT_REST_DAY: 1,
+                                                    EXT_SCHOOL_DAY: 1, EXT_CHILD: 1})
         doc: dict[str, Any] = {"format": "ot-home-plan/1"}
         plan_id = self.plan_id(cp)
         if plan_id:
@@ -330,6 +331,10 @@ class _Reader:
         rest = sorted(rest, key=DAYS_OF_WEEK.index)[:6]
         if rest:
             doc["rest_days"] = rest
+        school = sorted({e.get("valueCode") for e in exts.get(EXT_SCHOOL_DAY, ())} & set(DAYS_OF_WEEK),
+                        key=DAYS_OF_WEEK.index)
+        for e in exts.get(EXT_CHILD, ()):
+            self.child_extras(e, doc["child"])
 
         goals, goal_ids = self.goals(cp, plan_id)
         entries = self.activities(cp, goal_ids, rest)
@@ -351,6 +356,10 @@ class _Reader:
             why = f"none of its {total} activities can be practised at home" if total else "it has no activities"
             raise self.fail(f"activity: nothing to import: {why}"
                             + (f" ({self.left_out[0]})" if total and self.left_out else ""))
+        # Our export always lists the school days; all seven is what a format-1 plan means.
+        if school and (len(school) < 7 or self.v2):
+            doc["school_days"] = school
+            self.v2 = True
         if self.v2:
             doc["format"] = "ot-home-plan/2"
         return doc, self.warnings
@@ -416,6 +425,28 @@ class _Reader:
             self.warn("Patient.name", f"{show(name)} cut to 60 characters")
             name = _cut(name, 60)
         return name, birth
+
+    def child_extras(self, ext: dict, child: dict) -> None:
+        """Our extension with the child's handedness and precautions (plan format 2)."""
+        for sub in _l(ext.get("extension")):
+            sub = _d(sub)
+            url = sub.get("url")
+            if url == "handedness" and isinstance(sub.get("valueCode"), str):
+                child["handedness"] = sub["valueCode"]
+            elif url == "precaution-notes" and text_of(sub.get("valueString")):
+                child["precaution_notes"] = sub["valueString"].strip()
+            elif url == "precaution":
+                code = text = None
+                for part in _l(sub.get("extension")):
+                    part = _d(part)
+                    if part.get("url") == "code" and isinstance(part.get("valueCode"), str):
+                        code = part["valueCode"]
+                    elif part.get("url") == "text" and text_of(part.get("valueString")):
+                        text = part["valueString"].strip()
+                if code:
+                    child.setdefault("precautions", []).append({"id": code, "text": text} if text else code)
+        if any(k in child for k in ("handedness", "precautions", "precaution_notes")):
+            self.v2 = True
 
     def therapist(self, cp: dict) -> dict:
         author = cp.get("author")
@@ -653,7 +684,8 @@ class _Reader:
             if ref and not re.match(r"^(#|.*\b(Patient|RelatedPerson)/)", ref):
                 self.warn(f"{where}.performer[{i}] {show(self.ref_text(p))}", "done by the clinic, not at "
                                                                              "home: imported anyway")
-        exts = self.our_extensions(d, where, {EXT_ACTIVITY: 1, EXT_DOSE: 1, EXT_COACHING: 1, EXT_AS_NEEDED: 1})
+        exts = self.our_extensions(d, where, {EXT_ACTIVITY: 1, EXT_DOSE: 1, EXT_COACHING: 1, EXT_AS_NEEDED: 1,
+                                              EXT_ENTRY: 1})
         lib_id, area, title, texts, own = self._codes(d.get("code"), f"{where}.code")
         if own.get("not_home"):
             self.warn(f"{where}.code", f"{show(own['not_home'])} is a clinic visit, not home practice: left out")
@@ -775,6 +807,25 @@ class _Reader:
                        "rest-seconds": "rest_seconds"}.get(_s(sub.get("url")))
                 if key and isinstance(v, int) and not isinstance(v, bool) and v >= 1:
                     entry[key] = v
+                elif sub.get("url") == "per-side" and sub.get("valueBoolean") is True:
+                    entry["per_side"] = True
+                elif sub.get("url") == "weight-kg" and isinstance(sub.get("valueDecimal"), (int, float)) \
+                        and not isinstance(sub.get("valueDecimal"), bool):
+                    entry["weight_kg"] = sub["valueDecimal"]
+                elif sub.get("url") == "resistance" and text_of(sub.get("valueString")):
+                    entry["resistance"] = text_of(sub["valueString"])
+        for ext in exts.get(EXT_ENTRY, ()):
+            for sub in _l(ext.get("extension")):
+                sub = _d(sub)
+                url = sub.get("url")
+                if url == "stop-if" and text_of(sub.get("valueString")):
+                    entry["stop_if"] = text_of(sub["valueString"])
+                elif url == "level" and isinstance(sub.get("valueCode"), str):
+                    entry["level"] = sub["valueCode"]
+                elif url == "counts-toward-budget" and isinstance(sub.get("valueBoolean"), bool):
+                    entry["counts_toward_budget"] = sub["valueBoolean"]
+                elif url == "precaution-checked" and isinstance(sub.get("valueCode"), str):
+                    entry.setdefault("precaution_checked", []).append(sub["valueCode"])
         for ext in exts.get(EXT_COACHING, ()):
             if text_of(ext.get("valueString")):
                 entry["coaching"] = _cut(ext["valueString"].strip(), 500)
@@ -841,7 +892,8 @@ class _Reader:
             return None
         elif status in ("draft", "unknown"):
             self.warn(f"{sw}.status", f"{status}: imported anyway")
-        exts = self.our_extensions(res, sw, {EXT_ACTIVITY: 1, EXT_DOSE: 1, EXT_COACHING: 1, EXT_AS_NEEDED: 1})
+        exts = self.our_extensions(res, sw, {EXT_ACTIVITY: 1, EXT_DOSE: 1, EXT_COACHING: 1, EXT_AS_NEEDED: 1,
+                                             EXT_ENTRY: 1})
         lib_id, area, title, texts, own = self._codes(res.get("code"), f"{sw}.code")
         if own.get("not_home"):
             self.warn(f"{sw}.code", f"{show(own['not_home'])} is a clinic visit, not home practice: left out")
@@ -980,7 +1032,9 @@ class _Reader:
                 if k in entry and not 1 <= entry[k] <= hi:
                     self.warn(where, f"{k} {entry[k]} is out of range (1-{hi}): not carried")
                     del entry[k]
-            if "coaching" in entry or "hold_seconds" in entry or "rest_seconds" in entry:
+            if set(entry) & {"coaching", "hold_seconds", "rest_seconds", "per_side", "weight_kg", "resistance",
+                             "stop_if", "level", "counts_toward_budget", "precaution_checked"} \
+                    or "after-school" in entry.get("when", ()):
                 self.v2 = True
             if "notes" in entry and len(entry["notes"]) > 500:
                 self.warn(f"{where}", "notes cut to 500 characters")
@@ -1048,7 +1102,7 @@ class _Reader:
         if len(slots) == n:
             return list(slots)
         out = list(slots)[:n]
-        for s in DAILY_SPREAD[n] + SLOTS:
+        for s in DAILY_SPREAD[n] + CLOCK_SLOTS:
             if len(out) >= n:
                 break
             if s not in out:

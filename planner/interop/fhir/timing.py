@@ -15,20 +15,22 @@ from typing import Any, Callable
 
 from planner.interop.fhir.common import DAYS_OF_WEEK, PERIOD_UNITS, parse_fhir_date, show
 
-SLOTS = ("morning", "midday", "afternoon", "before-homework", "evening", "bedtime")
+SLOTS = ("morning", "midday", "after-school", "afternoon", "before-homework", "evening", "bedtime")
+# Slots a time of day may land in (after-school exists only in plan format 2, on school days).
+CLOCK_SLOTS = ("morning", "midday", "afternoon", "before-homework", "evening", "bedtime")
 
 # Timing.repeat.when (EventTiming) -> our slot. Meal-generic codes (C, AC, PC) have no slot.
 WHEN_TO_SLOT = {
     "WAKE": "morning", "PHS": "morning", "MORN": "morning", "MORN.early": "morning",
     "MORN.late": "morning", "CM": "morning", "ACM": "morning", "PCM": "morning",
     "NOON": "midday", "CD": "midday", "ACD": "midday", "PCD": "midday",
-    "AFT": "afternoon", "AFT.early": "afternoon", "AFT.late": "before-homework",
+    "AFT": "afternoon", "AFT.early": "after-school", "AFT.late": "before-homework",
     "EVE": "evening", "EVE.early": "evening", "EVE.late": "evening", "CV": "evening",
     "ACV": "evening", "PCV": "evening", "NIGHT": "bedtime", "HS": "bedtime",
 }
 # Our slot -> EventTiming (export); the same table as the plan format's documentation.
-SLOT_TO_WHEN = {"morning": "MORN", "midday": "NOON", "afternoon": "AFT", "before-homework": "AFT.late",
-                "evening": "EVE", "bedtime": "HS"}
+SLOT_TO_WHEN = {"morning": "MORN", "midday": "NOON", "after-school": "AFT.early", "afternoon": "AFT",
+                "before-homework": "AFT.late", "evening": "EVE", "bedtime": "HS"}
 # Clock time of each slot (activities/areas.json), for Timing.repeat.timeOfDay.
 SLOT_MINUTES = {"morning": 7 * 60 + 30, "midday": 12 * 60, "afternoon": 16 * 60,
                 "before-homework": 16 * 60 + 45, "evening": 18 * 60, "bedtime": 19 * 60 + 30}
@@ -65,7 +67,7 @@ def slot_for_time(value: str) -> str | None:
     if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
         return None
     t = int(m.group(1)) * 60 + int(m.group(2))
-    return min(SLOTS, key=lambda s: (abs(SLOT_MINUTES[s] - t), SLOTS.index(s)))
+    return min(CLOCK_SLOTS, key=lambda s: (abs(SLOT_MINUTES[s] - t), SLOTS.index(s)))
 
 
 def _num(value: Any) -> float | None:

@@ -12,12 +12,13 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable, Sequence
 from urllib.parse import quote
 
-from planner.core.model import Day, GoalRating, Plan, Status
+from planner.core.model import Day, GoalRating, Plan
 from planner.core.progress import tally
 from planner.interop.fhir.codes import load_table
 from planner.interop.fhir.common import (
     ACTIVITY_SYSTEM, AREA_SYSTEM, CHILD_SYSTEM, CODES, EXT_ACTIVITY, EXT_AS_NEEDED, EXT_BASELINE,
-    EXT_COACHING, EXT_DAILY_MINUTES, EXT_DOSE, EXT_PLAN_VERSION, EXT_REST_DAY, FHIR_ID, GOAL_ACHIEVEMENT,
+    EXT_CHILD, EXT_COACHING, EXT_DAILY_MINUTES, EXT_DOSE, EXT_ENTRY, EXT_PLAN_VERSION, EXT_REST_DAY,
+    EXT_SCHOOL_DAY, FHIR_ID, GOAL_ACHIEVEMENT,
     GOAL_SYSTEM, NS, OBS_CATEGORY, OBSERVATION_SYSTEM, PLAN_SYSTEM, UCUM, FhirError, stable_uuid,
 )
 from planner.interop.fhir.timing import SLOT_TO_WHEN
@@ -171,6 +172,18 @@ def export_bundle(plan: Plan, days: Sequence[Day], ratings: Sequence[GoalRating]
                             {"url": "weekday", "valueInteger": plan.weekday_minutes},
                             {"url": "weekend", "valueInteger": plan.weekend_minutes}]}]
     exts += [{"url": EXT_REST_DAY, "valueCode": d} for d in plan.rest_days]
+    exts += [{"url": EXT_SCHOOL_DAY, "valueCode": d} for d in getattr(plan, "school_days", None) or ()]
+    child: list[dict] = []
+    if getattr(plan, "handedness", None):
+        child.append({"url": "handedness", "valueCode": plan.handedness})
+    texts = dict(getattr(plan, "precaution_texts", ()) or ())
+    for p in getattr(plan, "precautions", ()) or ():
+        parts = [{"url": "code", "valueCode": p}] + ([{"url": "text", "valueString": texts[p]}] if texts.get(p) else [])
+        child.append({"url": "precaution", "extension": parts})
+    if getattr(plan, "precaution_notes", ""):
+        child.append({"url": "precaution-notes", "valueString": plan.precaution_notes})
+    if child:
+        exts.append({"url": EXT_CHILD, "extension": child})
     cp: dict[str, Any] = {
         "resourceType": "CarePlan",
         "id": "cp-" + uuid.uuid5(uuid.NAMESPACE_URL, NS + ident(pid)).hex[:24],
@@ -307,8 +320,25 @@ def _activity(a: Any, plan: Plan, today: date, goal_refs: dict[str, str], notes:
         v = getattr(a, name, None)
         if isinstance(v, int) and not isinstance(v, bool) and v > 0:
             dose.append({"url": url, "valueInteger": v})
+    if getattr(a, "per_side", False) is True:
+        dose.append({"url": "per-side", "valueBoolean": True})
+    weight = getattr(a, "weight_kg", None)
+    if isinstance(weight, (int, float)) and not isinstance(weight, bool):
+        dose.append({"url": "weight-kg", "valueDecimal": weight})
+    if getattr(a, "resistance", ""):
+        dose.append({"url": "resistance", "valueString": str(a.resistance)})
     if dose:
         exts.append({"url": EXT_DOSE, "extension": dose})
+    entry: list[dict] = []
+    if getattr(a, "stop_if", ""):
+        entry.append({"url": "stop-if", "valueString": str(a.stop_if)})
+    if getattr(a, "level", None):
+        entry.append({"url": "level", "valueCode": str(a.level)})
+    if getattr(a, "counts_toward_budget", True) is False:
+        entry.append({"url": "counts-toward-budget", "valueBoolean": False})
+    entry += [{"url": "precaution-checked", "valueCode": p} for p in getattr(a, "precaution_checked", ()) or ()]
+    if entry:
+        exts.append({"url": EXT_ENTRY, "extension": entry})
     coaching = getattr(a, "coaching", None)
     if coaching:
         exts.append({"url": EXT_COACHING, "valueString": str(coaching)})
