@@ -359,6 +359,7 @@ def sh_pinch(x, y, s, flip=False, rot=0, bead=None):
         sh_path("M32 72 Q66 88 86 68", stroke="skin", w=15),
         sh_path("M50 44 Q58 48 54 58", stroke=SKIN_LINE, w=3),   # tucked fingers
         sh_ellipse(86, 40, 3.5, 4.5, "#FFE9A8"),            # index nail
+        sh_ellipse(80, 74, 4.5, 3, "#FFE9A8"),              # thumb nail
     ]
     if bead:
         parts.append(sh_circle(90, 58, 7, bead))
