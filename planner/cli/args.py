@@ -14,7 +14,7 @@ PAPERS = ("a4", "letter")
 MAX_CALENDAR_DAYS = 400
 
 __all__ = ["AREAS", "ASSISTS", "ENGINE_STATES", "LEVELS", "RATINGS", "SKIP_REASONS", "FORMATS",
-           "PAPERS", "MAX_CALENDAR_DAYS", "date_arg", "range_int", "rest_days", "text_arg"]
+           "PAPERS", "MAX_CALENDAR_DAYS", "date_arg", "item_arg", "range_int", "rest_days", "text_arg"]
 
 
 def date_arg(text: str):
@@ -42,6 +42,20 @@ def text_arg(what: str, max_len: int, multiline: bool = False):
         except BadText as exc:
             raise argparse.ArgumentTypeError(str(exc)) from None
     return conv
+
+
+def item_arg(text: str) -> str:
+    """An item id (`plan.YYYYMMDD.activity.slot`); its day must be a date in the years we accept
+    (a day such as 99991231 would overflow the schedule's week arithmetic)."""
+    text = text_arg("item id", 200)(text)
+    parts = text.split(".")
+    if len(parts) == 4 and len(parts[1]) == 8 and parts[1].isdigit():
+        day = parts[1]
+        try:
+            parse_date(f"{day[:4]}-{day[4:6]}-{day[6:]}")
+        except BadDate as exc:
+            raise argparse.ArgumentTypeError(f"the day {day!r} of the item id: {exc}") from None
+    return text
 
 
 def rest_days(text: str) -> list[str]:

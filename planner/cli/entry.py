@@ -10,15 +10,16 @@ from typing import NoReturn
 
 from planner.cli.args import (
     AREAS, FORMATS, LEVELS, ASSISTS, PAPERS, RATINGS, SKIP_REASONS, ENGINE_STATES, MAX_CALENDAR_DAYS,
-    date_arg, range_int, rest_days, text_arg,
+    date_arg, item_arg, range_int, rest_days, text_arg,
 )
+from planner.core.text import printable
 
 EXIT_USAGE = 2
 
 
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        print(f"error: {message} (see `planner --help`)", file=sys.stderr)
+        print(f"error: {printable(message)} (see `planner --help`)", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
 
 
@@ -53,20 +54,20 @@ def build_parser() -> Parser:
     sch.add_argument("--json", action="store_true")
 
     done = _cmd(sub, "done", "plans:cmd_done", "tick an item off")
-    done.add_argument("item_id", type=text_arg("item id", 200))
+    done.add_argument("item_id", type=item_arg)
     done.add_argument("--partial", action="store_true")
     done.add_argument("--rating", choices=RATINGS)
     done.add_argument("--note", type=text_arg("--note", 500, multiline=True))
     done.add_argument("--child", type=text_arg("--child", 60))
 
     skip = _cmd(sub, "skip", "plans:cmd_skip", "skip an item, with a reason")
-    skip.add_argument("item_id", type=text_arg("item id", 200))
+    skip.add_argument("item_id", type=item_arg)
     skip.add_argument("--reason", choices=SKIP_REASONS, default="other")
     skip.add_argument("--note", type=text_arg("--note", 500, multiline=True))
     skip.add_argument("--child", type=text_arg("--child", 60))
 
     und = _cmd(sub, "undo", "plans:cmd_undo", "take back a tick or a skip")
-    und.add_argument("item_id", type=text_arg("item id", 200))
+    und.add_argument("item_id", type=item_arg)
     und.add_argument("--child", type=text_arg("--child", 60))
 
     lib = _cmd(sub, "library", "plans:cmd_library", "list library activities")
@@ -136,11 +137,11 @@ def main(argv: list[str] | None = None) -> int:
         command = getattr(importlib.import_module(f"planner.cli.{module}"), name)
         return command(args, store, today) or 0
     except (clock.ClockError, ServiceError, StoreError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     finally:
         if store is not None:
             for notice in store.notices:
-                print(f"warning: {notice}", file=sys.stderr)
+                print(f"warning: {printable(notice)}", file=sys.stderr)

@@ -74,11 +74,18 @@ class CsvOptions:
 
 # ---------------------------------------------------------------- helpers
 
+def _printable(text: str) -> str:
+    """Text safe to show in a one-line message: line breaks, control and format characters
+    (ANSI escapes, bidi overrides) and lone surrogates written as escapes."""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
 def _show(value: Any) -> str:
     try:
         text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
     except (TypeError, ValueError):
         text = repr(value)
+    text = _printable(text)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -90,13 +97,17 @@ def _int(value: Any, where: str, lo: int, hi: int) -> int:
     return value
 
 
+SINGLE_LINE = {"name", "title", "kid_title", "contact", "id"}     # names and titles: one line
+
+
 def _text(value: Any, where: str, max_len: int, min_len: int = 1) -> str:
     """Text NFC-normalised, with no control characters or lone surrogates; runs of spaces fold
     (line breaks are kept in multi-line text)."""
     if not isinstance(value, str):
         raise PlanError(where, f"must be text (got {_show(value)})")
+    single = where.rsplit(".", 1)[-1].split("[", 1)[0] in SINGLE_LINE
     try:
-        value = clean_text(value, where, 10 * max_len + 100, multiline=True)
+        value = clean_text(value, where, 10 * max_len + 100, multiline=not single)
     except BadText as exc:
         raise PlanError(where, str(exc).split(": ", 1)[1]) from None
     value = " ".join(value.split()) if "\n" not in value else value.strip()
@@ -135,7 +146,8 @@ def _obj(value: Any, where: str, allowed: set[str] | None = None) -> dict:
             if k not in allowed:
                 hint = difflib.get_close_matches(str(k), sorted(allowed), n=1)
                 extra = f"; did you mean '{hint[0]}'?" if hint else ""
-                raise PlanError(f"{where}.{k}" if where else str(k), f"unknown field{extra}")
+                shown = _printable(str(k)[:60])
+                raise PlanError(f"{where}.{shown}" if where else shown, f"unknown field{extra}")
     return value
 
 
@@ -787,7 +799,8 @@ def parse_plan_csv(data: bytes, options: CsvOptions, library: dict[str, LibraryA
     text = _plan_text(data, "; save the sheet as CSV UTF-8")
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: an unterminated quote is an error instead of swallowing every row after it
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         rows = list(reader)
     except csv.Error as exc:

@@ -28,3 +28,9 @@ def clean_text(value: object, what: str, max_len: int, *, multiline: bool = Fals
     if len(text) < min_len:
         raise BadText(f"{what}: is empty" if min_len == 1 else f"{what}: is too short")
     return text
+
+
+def printable(text: str) -> str:
+    """Text safe for a one-line message: line breaks, control and format characters (ANSI escapes,
+    bidi overrides) and lone surrogates are written as escapes such as \\x1b or \\u202e."""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)

@@ -1,0 +1,556 @@
+"""Abuse suite: bad plan files, bad arguments and bad backup archives against a real family folder.
+
+Every case must end the same way: exit code 2, exactly one line on stderr starting with `error:`,
+nothing on stdout, no traceback, the data folder byte for byte as it was, and an answer within
+5 seconds. The folder holds two children (Maya and Leo) with plans and a few ticks each.
+
+Counts (each case is its own test id):
+  bad plan files       PLAN_CASES       (JSON and CSV; see len(PLAN_CASES), at least 100)
+  bad arguments        ARG_CASES + SUBPROCESS_ARG_CASES + FILE_TYPE_CASES (at least 40)
+  bad backup archives  ARCHIVE_CASES    (at least 30)
+`test_counts` checks the minimums. The in-process `cli` fixture runs most cases; cases that need
+a FIFO, a device or undecodable bytes in argv or the environment run a real `planner` process with
+a timeout.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import stat
+import struct
+import subprocess
+import sys
+import time
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, base_plan, folder_snapshot
+from planner.storage import archive
+from planner.storage.store import SCHEMA_VERSION
+
+TIME_LIMIT = 5.0
+TODAY = "2026-11-27"
+TICKS = ("maya-winter.20261127.wall-pushups.morning", "maya-winter.20261124.wall-pushups.morning",
+         "leo-winter.20261126.wall-pushups.morning", "leo-winter.20261125.tweezers-pickup.afternoon")
+
+
+# ------------------------------------------------------------------ the family folder
+
+def child_plan(name: str, pid: str) -> dict:
+    doc = base_plan(plan_id=pid, child={"name": name})
+    doc["activities"][3]["custom"]["picture"] = "bead-stringing"
+    return doc
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    """A data folder with Maya and Leo, their plans and a few ticks (built once, copied per test)."""
+    from planner.cli import main
+    base = tmp_path_factory.mktemp("family")
+    data = base / "data"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PLANNER_TODAY", TODAY)
+        mp.delenv("PLANNER_DATA_DIR", raising=False)
+        for name, pid in (("Maya", "maya-winter"), ("Leo", "leo-winter")):
+            p = base / f"{pid}.json"
+            p.write_text(json.dumps(child_plan(name, pid)), encoding="utf-8")
+            assert main(["--data-dir", str(data), "import", str(p)]) == 0
+        for iid in TICKS:
+            assert main(["--data-dir", str(data), "done", iid, "--note", "fine"]) == 0
+    assert (data / "history" / "maya").is_dir() and (data / "history" / "leo").is_dir()
+    return data
+
+
+@pytest.fixture
+def family(cli, template):
+    """The `cli` fixture on a fresh copy of the family folder."""
+    shutil.copytree(template, cli.data, symlinks=True)
+    return cli
+
+
+def assert_refused(code, out, err, elapsed, before, after) -> None:
+    assert "Traceback" not in err, err
+    assert code == 2, (code, out, err)
+    assert err.startswith("error:") and err.count("\n") == 1 and err.endswith("\n"), repr(err)
+    assert "\x1b" not in err and "\r" not in err, repr(err)
+    assert out == "", repr(out)
+    assert after == before, "the data folder changed"
+    assert elapsed < TIME_LIMIT, f"took {elapsed:.1f} s"
+
+
+def run_refused(cli, *args: str, data_dir: Path | None = None) -> str:
+    """Run one command in-process and check every promise of a refusal; return the error line."""
+    folder = cli.data
+    before = folder_snapshot(folder)
+    t0 = time.monotonic()
+    try:
+        code, out, err = cli(*args, data_dir=data_dir)
+    except BaseException as exc:      # an escaped exception is the traceback the user would see
+        pytest.fail(f"uncaught {exc.__class__.__name__}: {exc}")
+    assert_refused(code, out, err, time.monotonic() - t0, before, folder_snapshot(folder))
+    return err
+
+
+def planner_process(args: list, *, env_extra: dict | None = None, timeout: float = 20):
+    """A real `planner` process (bytes argv allowed); returns (code, out, err, seconds)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLANNER_")}
+    env["PLANNER_TODAY"] = TODAY
+    env["PYTHONPATH"] = str(ROOT)
+    env = {k.encode() if isinstance(k, str) else k: v.encode() if isinstance(v, str) else v
+           for k, v in env.items()}
+    for k, v in (env_extra or {}).items():
+        env[k.encode() if isinstance(k, str) else k] = v.encode() if isinstance(v, str) else v
+    argv = [sys.executable.encode(), b"-m", b"planner", *[a if isinstance(a, bytes) else str(a).encode()
+                                                         for a in args]]
+    t0 = time.monotonic()
+    proc = subprocess.run(argv, capture_output=True, timeout=timeout, env=env, cwd=str(ROOT))
+    return (proc.returncode, proc.stdout.decode("utf-8", "replace"),
+            proc.stderr.decode("utf-8", "replace"), time.monotonic() - t0)
+
+
+# ------------------------------------------------------------------ bad plan files
+
+NUM = "__NUMBER__"        # a JSON string replaced by raw number text
+RAW = "__RAWBYTES__"      # a JSON string replaced by raw bytes
+
+
+def good_doc() -> dict:
+    """A plan that imports cleanly (checked by test_the_good_plan_and_sheet_import)."""
+    return child_plan("Zoe", "zoe-spring")
+
+
+def jdoc(change) -> bytes:
+    doc = good_doc()
+    change(doc)
+    return json.dumps(doc).encode("utf-8")
+
+
+def setp(path: tuple, value):
+    """A change that sets doc[path...] = value (None path parts index lists)."""
+    def change(doc):
+        node = doc
+        for k in path[:-1]:
+            node = node[k]
+        node[path[-1]] = value
+    return change
+
+
+def delp(path: tuple):
+    def change(doc):
+        node = doc
+        for k in path[:-1]:
+            node = node[k]
+        del node[path[-1]]
+    return change
+
+
+def js(path: tuple, value) -> bytes:
+    return jdoc(setp(path, value))
+
+
+def number(path: tuple, text: str) -> bytes:
+    return js(path, NUM).replace(f'"{NUM}"'.encode(), text.encode())
+
+
+def raw(path: tuple, data: bytes) -> bytes:
+    """The field holds a JSON string whose content is these raw bytes."""
+    return js(path, RAW).replace(RAW.encode(), data)
+
+
+def nested(depth: int, open_: str = "[", close: str = "]") -> bytes:
+    return js(("activities", 0, "notes"), NUM).replace(f'"{NUM}"'.encode(),
+                                                         (open_ * depth + close * depth).encode())
+
+
+def dup_key(where: bytes, key: str) -> bytes:
+    """The object that starts at `where` gets `key` a second time."""
+    text = json.dumps(good_doc()).encode()
+    i = text.index(where) + len(where)
+    return text[:i] + f'"{key}": 1, '.encode() + text[i:]
+
+
+NAME = ("child", "name")
+GOAL_TEXT = ("goals", 0, "text")
+NOTES = ("activities", 0, "notes")
+CUSTOM = ("activities", 3, "custom")
+MINUTES = ("activities", 0, "minutes")
+
+JSON_CASES: dict[str, bytes] = {
+    # Unicode traps
+    "name-lone-high-surrogate": js(NAME, "Ad\ud800a"),
+    "name-lone-low-surrogate": js(NAME, "Ad\udc00a"),
+    "name-surrogate-at-end": js(NAME, "Ada\ud83d"),
+    "name-utf8-encoded-surrogate": raw(NAME, b"Ad\xed\xa0\x80a"),
+    "name-control-char-escaped": js(NAME, "Ad\u0001a"),
+    "name-raw-control-byte": raw(NAME, b"Ad\x01a"),
+    "name-ansi-escape": js(NAME, "\x1b[31mAda\x1b[0m"),
+    "name-ansi-clear-screen": js(NAME, "Ada\x1b[2J\x1b[H"),
+    "goal-ansi-escape": js(GOAL_TEXT, "Pincer \x1b[5mgrasp"),
+    "notes-ansi-escape": js(NOTES, "first \x1b]0;title\x07 then"),
+    "name-bidi-override": js(NAME, "Ada\u202egnp.exe"),
+    "custom-title-bidi-isolate": js(CUSTOM + ("title",), "Tie \u2066laces\u2069"),
+    "name-nul-escaped": js(NAME, "Ada\u0000Lovelace"),
+    "raw-nul-byte-in-file": json.dumps(good_doc()).encode().replace(b'"Zoe"', b'"Zo\x00e"'),
+    "overlong-slash": raw(NAME, b"Ada\xc0\xafx"),
+    "overlong-three-byte": raw(NAME, b"Ada\xe0\x80\xafx"),
+    "overlong-nul": raw(NAME, b"Ada\xc0\x80x"),
+    "invalid-continuation-byte": raw(NAME, b"Ada\x80x"),
+    "latin1-encoded-name": raw(NAME, "Zoë".encode("latin-1")),
+    "utf16-le-with-bom": b"\xff\xfe" + json.dumps(good_doc()).encode("utf-16-le"),
+    "utf16-be-with-bom": b"\xfe\xff" + json.dumps(good_doc()).encode("utf-16-be"),
+    "utf16-without-bom": json.dumps(good_doc()).encode("utf-16-le"),
+    "utf32-with-bom": json.dumps(good_doc()).encode("utf-32"),
+    "double-utf8-bom": b"\xef\xbb\xbf\xef\xbb\xbf" + json.dumps(good_doc()).encode(),
+    "bom-in-the-middle": json.dumps(good_doc()).encode().replace(b'"start"', b'\xef\xbb\xbf"start"'),
+    "name-c1-control-nel": js(NAME, "Ada\u0085x"),
+    "name-c1-csi": js(NAME, "Ada\u009b31m"),
+    "name-del-char": js(NAME, "Ada\u007f"),
+    "name-line-separator": js(NAME, "Ada\u2028Bob"),
+    "name-newline": js(NAME, "Ada\nBob"),
+    "name-only-spaces": js(NAME, "   "),
+    "name-too-long": js(NAME, "A" * 5000),
+    "unknown-key-with-newline": jdoc(lambda d: d.update({"a\nb": 1})),
+    "unknown-key-with-ansi": jdoc(lambda d: d.update({"\x1b[2Jx": 1})),
+    "unknown-key-lone-surrogate": jdoc(lambda d: d.update({"x\ud800": 1})),
+    "plan-id-with-ansi": js(("plan_id",), "zoe\x1b[31m"),
+    "activity-id-with-newline": js(("activities", 0, "activity"), "tweezers\npickup"),
+    "goal-id-with-bidi": js(("goals", 0, "id"), "pin\u202ecer"),
+    # numbers
+    "version-5000-digits": number(("version",), "9" * 5000),
+    "minutes-5000-digits": number(MINUTES, "1" + "0" * 4999),
+    "daily-minutes-1e400": number(("daily_minutes",), "1e400"),
+    "minutes-minus-1e400": number(MINUTES, "-1e400"),
+    "minutes-1e-400": number(MINUTES, "1e-400"),
+    "minutes-negative-zero": number(MINUTES, "-0"),
+    "minutes-float": number(MINUTES, "5.0"),
+    "minutes-float-half": number(MINUTES, "5.5"),
+    "times-per-week-exponent": number(("activities", 0, "times_per_week"), "3e0"),
+    "version-true": js(("version",), True),
+    "minutes-false": js(MINUTES, False),
+    "minutes-string": js(MINUTES, "5"),
+    "minutes-nan": number(MINUTES, "NaN"),
+    "minutes-infinity": number(MINUTES, "Infinity"),
+    "minutes-minus-infinity": number(MINUTES, "-Infinity"),
+    "version-zero": js(("version",), 0),
+    "version-negative": js(("version",), -1),
+    "reps-16-digits": number(("activities", 1, "reps"), "1234567890123456"),
+    "reps-huge-exponent-text": number(("activities", 1, "reps"), "1e" + "0" * 60 + "1"),
+    "times-per-week-zero": js(("activities", 0, "times_per_week"), 0),
+    "times-per-week-eight": js(("activities", 0, "times_per_week"), 8),
+    "daily-minutes-241": js(("daily_minutes",), 241),
+    "weekday-minutes-string": js(("daily_minutes", "weekday"), "25"),
+    # dates
+    "start-9999-12-31": js(("start",), "9999-12-31"),
+    "start-0001-01-01": js(("start",), "0001-01-01"),
+    "start-2026-02-30": js(("start",), "2026-02-30"),
+    "start-compact-20261127": js(("start",), "20261127"),
+    "start-week-date": js(("start",), "2026-W48-5"),
+    "start-ordinal-date": js(("start",), "2026-331"),
+    "start-with-time": js(("start",), "2026-11-23T00:00"),
+    "start-with-space": js(("start",), " 2026-11-23"),
+    "start-short-month": js(("start",), "2026-1-5"),
+    "start-fullwidth-digits": js(("start",), "２０２６-１１-２３"),
+    "start-as-number": js(("start",), 20261123),
+    "start-null": js(("start",), None),
+    "start-1999-12-31": js(("start",), "1999-12-31"),
+    "start-2101-01-01": js(("start",), "2101-01-01"),
+    "end-9999-12-31": js(("end",), "9999-12-31"),
+    "end-before-start": js(("end",), "2026-11-01"),
+    "end-more-than-three-years": js(("end",), "2030-11-23"),
+    "birth-date-0001-01-01": js(("child", "birth_date"), "0001-01-01"),
+    "birth-date-after-start": js(("child", "birth_date"), "2027-01-01"),
+    # duplicate keys
+    "duplicate-top-key": dup_key(b"{", "version"),
+    "duplicate-child-name": dup_key(b'"child": {', "name"),
+    "duplicate-entry-minutes": dup_key(b'"activities": [{', "minutes"),
+    "duplicate-custom-id": dup_key(b'"custom": {', "id"),
+    # deep nesting and huge arrays
+    "nested-arrays-100000": nested(100_000),
+    "nested-objects-50000": js(NOTES, NUM).replace(f'"{NUM}"'.encode(),
+                                                   b'{"a":' * 50_000 + b"1" + b"}" * 50_000),
+    "nested-top-level-arrays": b"[" * 200_000 + b"]" * 200_000,
+    "activities-10000": jdoc(lambda d: d.update(activities=d["activities"][:1] * 10_000)),
+    "goals-1000": jdoc(lambda d: d.update(goals=[{"id": f"g{i}", "text": "x"} for i in range(1000)])),
+    "when-list-5000": js(("activities", 0, "when"), ["afternoon"] * 5000),
+    "steps-5000": js(CUSTOM + ("steps",), ["step"] * 5000),
+    "unknown-field-huge-array": jdoc(lambda d: d.update(extra=list(range(150_000)))),
+    "file-over-one-megabyte": jdoc(lambda d: d.update(therapist={"name": "x" * 1_100_000})),
+    # wrong types at every level
+    "top-level-array": b"[" + json.dumps(good_doc()).encode() + b"]",
+    "top-level-string": b'"ot-home-plan/1"',
+    "top-level-number": b"42",
+    "top-level-null": b"null",
+    "top-level-true": b"true",
+    "empty-file": b"",
+    "whitespace-only": b" \n\t\r\n",
+    "not-json": b"format: ot-home-plan/1\nchild: Zoe\n",
+    "trailing-garbage": json.dumps(good_doc()).encode() + b"}",
+    "single-quotes": json.dumps(good_doc()).encode().replace(b'"', b"'"),
+    "format-number": js(("format",), 1),
+    "format-other": js(("format",), "ot-home-plan/99"),
+    "format-missing": jdoc(delp(("format",))),
+    "child-string": js(("child",), "Zoe"),
+    "child-list": js(("child",), ["Zoe"]),
+    "child-missing": jdoc(delp(("child",))),
+    "child-name-number": js(NAME, 7),
+    "child-name-null": js(NAME, None),
+    "therapist-string": js(("therapist",), "R. Okafor"),
+    "plan-id-number": js(("plan_id",), 12),
+    "plan-id-uppercase": js(("plan_id",), "Zoe Spring"),
+    "daily-minutes-list": js(("daily_minutes",), [25, 40]),
+    "daily-minutes-empty-object": js(("daily_minutes",), {}),
+    "rest-days-string": js(("rest_days",), "sun"),
+    "rest-days-all-seven": js(("rest_days",), ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]),
+    "rest-days-number": js(("rest_days",), [0]),
+    "goals-object": js(("goals",), {"id": "pincer"}),
+    "goal-string": js(("goals", 0), "pincer"),
+    "goal-missing-text": jdoc(delp(("goals", 0, "text"))),
+    "activities-object": js(("activities",), {"activity": "tweezers-pickup"}),
+    "activities-empty": js(("activities",), []),
+    "activities-missing": jdoc(delp(("activities",))),
+    "entry-string": js(("activities", 0), "tweezers-pickup"),
+    "entry-null": js(("activities", 0), None),
+    "entry-activity-and-custom": js(("activities", 0, "custom"), {"id": "x", "title": "X",
+                                                                  "area": "fine-motor"}),
+    "entry-unknown-activity": js(("activities", 0, "activity"), "tweezers-pickupp"),
+    "entry-goal-unknown": js(("activities", 0, "goal"), "no-such-goal"),
+    "entry-when-string": js(("activities", 0, "when"), "afternoon"),
+    "entry-when-unknown-slot": js(("activities", 0, "when"), ["midnight"]),
+    "entry-days-string": js(("activities", 2, "days"), "sat"),
+    "entry-days-unknown": js(("activities", 2, "days"), ["caturday"]),
+    "entry-two-frequencies": js(("activities", 2, "times_per_week"), 2),
+    "entry-sensory-diet-string": js(("activities", 1, "sensory_diet"), "yes"),
+    "custom-list": js(CUSTOM, ["shoe-tying"]),
+    "custom-steps-string": js(CUSTOM + ("steps",), "Cross the laces"),
+    "custom-area-unknown": js(CUSTOM + ("area",), "underwater"),
+    "custom-id-uppercase": js(CUSTOM + ("id",), "Shoe Tying"),
+    # unknown fields
+    "unknown-top-field": jdoc(lambda d: d.update(colour="blue")),
+    "unknown-child-field": js(("child", "age"), 4),
+    "unknown-entry-field": js(("activities", 0, "minute"), 5),
+    "unknown-custom-field": js(CUSTOM + ("icon",), "x"),
+    "unknown-goal-field": js(("goals", 0, "target"), "x"),
+    "unknown-daily-minutes-field": js(("daily_minutes", "holiday"), 10),
+}
+
+CSV_HEADER = "activity,times_per_week,minutes,goal,notes\n"
+CSV_GOOD = CSV_HEADER + "tweezers-pickup,3,5,Pincer grasp,Large pom-poms first\nwall-pushups,5,2,,\n"
+
+
+def csv_row(**cells) -> bytes:
+    row = {"activity": "tweezers-pickup", "times_per_week": "3", "minutes": "5", "goal": "", "notes": ""}
+    row.update(cells)
+    return (CSV_HEADER + ",".join(row.values()) + "\n").encode()
+
+
+CSV_CASES: dict[str, bytes] = {
+    "csv-minutes-400-nines": csv_row(minutes="9" * 400),
+    "csv-times-400-nines": csv_row(times_per_week="9" * 400),
+    "csv-minutes-400-nines-dot-zero": csv_row(minutes="9" * 400 + ".0"),
+    "csv-minutes-exponent": csv_row(minutes="1e5"),
+    "csv-minutes-negative": csv_row(minutes="-5"),
+    "csv-minutes-fraction": csv_row(minutes="2.5"),
+    "csv-minutes-fullwidth": csv_row(minutes="５"),
+    "csv-minutes-arabic-indic": csv_row(minutes="٥"),
+    "csv-minutes-formula": csv_row(minutes="=2+3"),
+    "csv-activity-formula": csv_row(activity="=HYPERLINK(\"http://x\")"),
+    "csv-activity-cmd-formula": csv_row(activity="@SUM(1+1)*cmd|' /C calc'!A0"),
+    "csv-ragged-long-row": (CSV_HEADER + "tweezers-pickup,3,5,,,extra,cells\n").encode(),
+    "csv-unterminated-quote": (CSV_HEADER + 'tweezers-pickup,3,5,"Pincer,\n').encode(),
+    "csv-quote-in-unquoted-cell": (CSV_HEADER + 'tweezers-pickup,3,5 "x",,\n').encode(),
+    "csv-quoted-newline-in-activity": (CSV_HEADER + '"tweezers\npickup",3,5,,\n').encode(),
+    "csv-notes-ansi": csv_row(notes="\x1b[31mred\x1b[0m"),
+    "csv-goal-bidi": csv_row(goal="Pincer \u202egrasp"),
+    "csv-notes-control": csv_row(notes="a\x07b"),
+    "csv-notes-c1": csv_row(notes="a\u009bb"),
+    "csv-nul-byte": csv_row(notes="a\x00b"),
+    "csv-latin1": csv_row(notes="Zoë").decode().encode("latin-1"),
+    "csv-utf16": CSV_GOOD.encode("utf-16"),
+    "csv-overlong-utf8": csv_row(notes="ab").replace(b"ab", b"a\xc0\xafb"),
+    "csv-unknown-column": b"activity,minutes,colour\ntweezers-pickup,5,blue\n",
+    "csv-duplicate-column": b"activity,minutes,minutes\ntweezers-pickup,5,6\n",
+    "csv-header-only": CSV_HEADER.encode(),
+    "csv-empty": b"",
+    "csv-no-activity-column": b"minutes,notes\n5,x\n",
+    "csv-unknown-activity": csv_row(activity="no-such-activity"),
+    "csv-custom-without-area": b"title,minutes\nTie shoes,5\n",
+    "csv-huge-cell": csv_row(notes="x" * 200_000),
+    "csv-over-one-megabyte": (CSV_HEADER + "tweezers-pickup,3,5,,x\n" * 50_000).encode(),
+    "csv-binary-garbage": bytes(range(256)) * 8,
+    "csv-days-unknown": b"activity,days,minutes\nobstacle-course,caturday,15\n",
+    "csv-when-unknown": b"activity,times_per_week,when,minutes\ntweezers-pickup,3,midnight,5\n",
+}
+
+PLAN_CASES: dict[str, tuple[str, bytes]] = {
+    **{k: ("json", v) for k, v in JSON_CASES.items()},
+    **{k: ("csv", v) for k, v in CSV_CASES.items()},
+}
+CSV_ARGS = ("--child", "Zoe", "--start", "2026-11-23")
+
+
+def test_the_good_plan_and_sheet_import(family, tmp_path):
+    """The cases above break a plan that is otherwise good: the unbroken ones import."""
+    p = tmp_path / "zoe.json"
+    p.write_bytes(json.dumps(good_doc()).encode())
+    code, _, err = family("import", str(p))
+    assert code == 0, err
+    c = tmp_path / "zoe.csv"
+    c.write_text(CSV_GOOD, encoding="utf-8")
+    code, _, err = family("import", str(c), *CSV_ARGS, "--plan-id", "zoe-sheet")
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("case", sorted(PLAN_CASES))
+def test_bad_plan_file(family, tmp_path, case):
+    kind, data = PLAN_CASES[case]
+    p = tmp_path / f"plan.{kind}"
+    p.write_bytes(data)
+    extra = CSV_ARGS if kind == "csv" else ()
+    run_refused(family, "import", str(p), *extra)
+    run_refused(family, "import", str(p), *extra, "--dry-run")
+
+
+# ------------------------------------------------------------------ bad arguments (in-process)
+
+MAYA = "maya-winter.20261127.wall-pushups.morning"
+D = "{data}"                  # replaced by the data folder
+O = "{out}"                   # replaced by a folder outside it
+
+ARG_CASES: dict[str, tuple[str, ...]] = {
+    "schedule-from-9999-12-31": ("schedule", "--child", "Maya", "--from", "9999-12-31"),
+    "schedule-from-0001-01-01": ("schedule", "--child", "Maya", "--from", "0001-01-01"),
+    "schedule-from-2026-02-30": ("schedule", "--child", "Maya", "--from", "2026-02-30"),
+    "schedule-from-compact": ("schedule", "--child", "Maya", "--from", "20261127"),
+    "schedule-from-week-date": ("schedule", "--child", "Maya", "--from", "2026-W48-5"),
+    "schedule-from-empty": ("schedule", "--child", "Maya", "--from", ""),
+    "schedule-days-zero": ("schedule", "--child", "Maya", "--days", "0"),
+    "schedule-days-negative": ("schedule", "--child", "Maya", "--days", "-3"),
+    "schedule-days-401": ("schedule", "--child", "Maya", "--days", "401"),
+    "schedule-days-5000-digits": ("schedule", "--child", "Maya", "--days", "9" * 5000),
+    "schedule-days-float": ("schedule", "--child", "Maya", "--days", "7.0"),
+    "schedule-days-exponent": ("schedule", "--child", "Maya", "--days", "1e2"),
+    "schedule-days-arabic-indic": ("schedule", "--child", "Maya", "--days", "٣"),
+    "schedule-without-child": ("schedule",),
+    "schedule-unknown-child": ("schedule", "--child", "Nobody"),
+    "schedule-child-ansi": ("schedule", "--child", "\x1b[2JMaya"),
+    "schedule-child-lone-surrogate": ("schedule", "--child", "Ma\ud800ya"),
+    "done-item-garbage": ("done", "not-an-item"),
+    "done-item-year-9999": ("done", "maya-winter.99991231.wall-pushups.morning"),
+    "done-item-year-0001": ("done", "maya-winter.00010101.wall-pushups.morning"),
+    "done-item-feb-30": ("done", "maya-winter.20260230.wall-pushups.morning"),
+    "done-item-fullwidth-date": ("done", "maya-winter.２０２６１１２７.wall-pushups.morning"),
+    "done-item-future": ("done", "maya-winter.20261130.wall-pushups.morning"),
+    "done-item-unknown-plan": ("done", "nobody.20261127.wall-pushups.morning"),
+    "done-item-ansi": ("done", "maya-winter.20261127.wall-pushups.morning\x1b[2J"),
+    "done-item-10000-chars": ("done", "x" * 10_000),
+    "done-note-501-chars": ("done", MAYA, "--note", "n" * 501),
+    "done-note-ansi": ("done", MAYA, "--note", "\x1b[31mred"),
+    "done-note-bidi": ("done", MAYA, "--note", "ok \u202eevil"),
+    "done-note-lone-surrogate": ("done", MAYA, "--note", "a\udcffb"),
+    "done-rating-unknown": ("done", MAYA, "--rating", "great"),
+    "done-wrong-child": ("done", MAYA, "--child", "Leo"),
+    "skip-reason-unknown": ("skip", MAYA, "--reason", "bored"),
+    "undo-unknown-item": ("undo", "maya-winter.20261127.no-such.morning"),
+    "import-start-9999": ("import", "{plan_csv}", "--child", "Zoe", "--start", "9999-12-31"),
+    "import-start-compact": ("import", "{plan_csv}", "--child", "Zoe", "--start", "20261123"),
+    "import-child-control": ("import", "{plan_csv}", "--child", "Zo\x07e", "--start", "2026-11-23"),
+    "import-child-empty": ("import", "{plan_csv}", "--child", "", "--start", "2026-11-23"),
+    "import-plan-id-bad": ("import", "{plan_csv}", "--child", "Zoe", "--start", "2026-11-23",
+                           "--plan-id", "Zoe Plan"),
+    "import-version-zero": ("import", "{plan_csv}", "--child", "Zoe", "--start", "2026-11-23",
+                            "--version", "0"),
+    "import-daily-minutes-zero": ("import", "{plan_csv}", "--child", "Zoe", "--start", "2026-11-23",
+                                  "--daily-minutes", "0"),
+    "import-rest-days-unknown": ("import", "{plan_csv}", "--child", "Zoe", "--start", "2026-11-23",
+                                 "--rest-days", "funday"),
+    "import-rest-days-all": ("import", "{plan_csv}", "--child", "Zoe", "--start", "2026-11-23",
+                             "--rest-days", "mon,tue,wed,thu,fri,sat,sun"),
+    "import-missing-file": ("import", "{out}/missing.json"),
+    "import-a-folder": ("import", "{out}"),
+    "import-the-data-folder": ("import", "{data}"),
+    "report-from-after-to": ("report", "--child", "Maya", "--from", "2026-12-01", "--to", "2026-11-01"),
+    "report-to-9999": ("report", "--child", "Maya", "--to", "9999-12-31"),
+    "report-pdf-without-file": ("report", "--child", "Maya", "--format", "pdf"),
+    "report-format-unknown": ("report", "--child", "Maya", "--format", "docx"),
+    "report-onto-plans-json": ("report", "--child", "Maya", "-o", "{data}/plans.json"),
+    "report-onto-settings-json": ("report", "--child", "Maya", "-o", "{data}/meta.json"),
+    "report-into-history": ("report", "--child", "Maya", "-o", "{data}/history/maya/2026-W48.json"),
+    "report-into-data-folder": ("report", "--child", "Maya", "-o", "{data}/report.txt"),
+    "report-onto-data-folder": ("report", "--child", "Maya", "-o", "{data}"),
+    "report-through-symlink-into-data": ("report", "--child", "Maya", "-o", "{out}/link/plans.json"),
+    "report-through-dotdot-into-data": ("report", "--child", "Maya", "-o", "{out}/../data/plans.json"),
+    "report-into-missing-folder": ("report", "--child", "Maya", "-o", "{out}/no/such/r.txt"),
+    "report-onto-a-folder": ("report", "--child", "Maya", "-o", "{out}"),
+    "report-onto-dev-null": ("report", "--child", "Maya", "-o", "/dev/null"),
+    "calendar-onto-plans-json": ("calendar", "--child", "Maya", "-o", "{data}/plans.json"),
+    "calendar-into-data-folder": ("calendar", "--child", "Maya", "-o", "{data}/practice.ics"),
+    "calendar-from-9999-12-31": ("calendar", "--child", "Maya", "--from", "9999-12-31", "-o", "{out}/c.ics"),
+    "calendar-days-zero": ("calendar", "--child", "Maya", "--days", "0", "-o", "{out}/c.ics"),
+    "calendar-days-401": ("calendar", "--child", "Maya", "--days", "401", "-o", "{out}/c.ics"),
+    "calendar-without-output": ("calendar", "--child", "Maya"),
+    "backup-onto-plans-json": ("backup", "{data}/plans.json"),
+    "backup-into-data-folder": ("backup", "{data}/backup.zip"),
+    "backup-into-history": ("backup", "{data}/history/maya/b.zip"),
+    "backup-onto-data-folder": ("backup", "{data}"),
+    "backup-onto-a-folder": ("backup", "{out}"),
+    "restore-the-data-folder": ("restore", "{data}"),
+    "restore-plans-json": ("restore", "{data}/plans.json"),
+    "data-dir-is-plans-json": ("--data-dir", "{data}/plans.json", "schedule"),
+    "unknown-command": ("explode",),
+    "pin-without-clear": ("pin",),
+    "library-age-negative": ("library", "--age", "-1"),
+    "library-area-unknown": ("library", "--area", "underwater"),
+    "app-port-zero": ("app", "--port", "0"),
+}
+
+ENV_TODAY_CASES = {
+    "today-9999-12-31": "9999-12-31",
+    "today-0001-01-01": "0001-01-01",
+    "today-2026-02-30": "2026-02-30",
+    "today-compact": "20261127",
+    "today-week-date": "2026-W48-5",
+    "today-with-time": "2026-11-27T10:00",
+    "today-word": "tomorrow",
+    "today-2101-01-01": "2101-01-01",
+}
+
+
+@pytest.fixture
+def outside(tmp_path) -> Path:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "link").symlink_to(tmp_path / "data")
+    return out
+
+
+def fill(args, family, outside, tmp_path) -> list[str]:
+    csv_path = tmp_path / "zoe.csv"
+    csv_path.write_text(CSV_GOOD, encoding="utf-8")
+    subst = {"{data}": str(family.data), "{out}": str(outside), "{plan_csv}": str(csv_path)}
+    out = []
+    for a in args:
+        for k, v in subst.items():
+            a = a.replace(k, v)
+        out.append(a)
+    return out
+
+
+@pytest.mark.parametrize("case", sorted(ARG_CASES))
+def test_bad_argument(family, outside, tmp_path, case):
+    args = fill(ARG_CASES[case], family, outside, tmp_path)
+    run_refused(family, *args)
+    for name in ("report.txt", "practice.ics", "backup.zip"):
+        assert not (family.data / name).exists()
+
+
+@pytest.mark.parametrize("case", sorted(ENV_TODAY_CASES))
+def test_bad_planner_today(family, monkeypatch, case):
+    monkeypatch.setenv("PLANNER_TODAY", ENV_TODAY_CASES[case])
+    run_refused(family, "done", MAYA)
+    run_refused(family, "schedule", "--child", "Leo")
