@@ -384,3 +384,11 @@ def test_devices_file_is_readable_json_with_the_format(tmp_path):
     doc = json.loads((tmp_path / dev.FILE_NAME).read_text())
     assert doc["format"] == dev.FORMAT and len(doc["devices"]) == 1
     assert set(doc["devices"][0]) == {"id", "name", "token_sha256", "paired", "last_seen"}
+
+
+@pytest.mark.parametrize("host,lan,expected", [
+    ("127.0.0.1", False, False), ("localhost", False, False), ("::1", False, False),
+    ("127.0.0.1", True, True), ("0.0.0.0", False, True), ("192.168.1.20", False, True), ("0.0.0.0", True, True),
+])
+def test_a_server_reachable_from_other_machines_always_needs_pairing(host, lan, expected):
+    assert web.needs_pairing(host, lan) is expected

@@ -24,7 +24,7 @@ from planner.web.devices import Device, PairingCode, book, device_name
 from planner.web.qr import qr_png, qr_svg, qr_text
 
 __all__ = ["Device", "PairingCode", "ServerInfo", "device_name", "list_devices", "new_pairing_code",
-           "pairing_url", "qr_png", "qr_svg", "qr_text", "remove_device", "run", "server_info",
+           "needs_pairing", "pairing_url", "qr_png", "qr_svg", "qr_text", "remove_device", "run", "server_info",
            "lan_addresses"]
 
 
@@ -36,6 +36,7 @@ class ServerInfo:
 
 
 _running: ServerInfo | None = None
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def server_info() -> ServerInfo | None:
@@ -91,6 +92,11 @@ def lan_addresses() -> list[str]:
     return out
 
 
+def needs_pairing(host: str, lan: bool) -> bool:
+    """Pairing is on with --lan, and whenever the server can be reached from other machines."""
+    return lan or host not in LOOPBACK
+
+
 def _url_host(host: str) -> str:
     if host in ("", "0.0.0.0", "::", "*"):
         addrs = lan_addresses()
@@ -122,6 +128,10 @@ def run(main: Callable, data_dir: Path, assets_dir: Path, host: str | None = Non
     from planner.web.server import HomeServer
 
     host = host or ("0.0.0.0" if lan else "127.0.0.1")
+    if needs_pairing(host, lan) and not lan:
+        print(f"{host} is reachable from other devices: only paired devices get in (as with --lan).",
+              file=sys.stderr, flush=True)
+        lan = True
     app = HomeServer(main, data_dir, assets_dir, lan=lan)
     app.warm()
     base = f"http://{_url_host(host)}:{port}"

@@ -29,7 +29,7 @@ import re
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Callable
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from planner.web import devices as dev
 from planner.web import static
@@ -235,7 +235,7 @@ class HomeServer:
     # ------------------------------------------------------------ files
     async def lookup(self, path: str) -> tuple[static.Asset | None, str]:
         """The asset for a URL path and its Cache-Control, or (None, '')."""
-        rel = unquote(path).lstrip("/")
+        rel = path.lstrip("/")              # the server already decoded %-escapes
         if rel.startswith(VERSIONED.lstrip("/")):
             parts = rel.split("/", 2)
             if len(parts) < 3 or parts[1] != self.build:
@@ -319,7 +319,9 @@ class HomeServer:
             await asyncio.to_thread(self.book.seen, device.id)
         encoded = None
         if static.accepts_gzip(headers):
-            encoded = await asyncio.to_thread(self.gzip.get, asset)
+            encoded = self.gzip.cached(asset)
+            if encoded is False:            # not made yet: compress off the event loop
+                encoded = await asyncio.to_thread(self.gzip.get, asset)
         etag = asset.etag if encoded is None else asset.etag[:-1] + '-gz"'
         extra = list(COMMON_HEADERS)
         if asset.name == "index.html":
