@@ -283,7 +283,13 @@ def test_plan_format_2_fields_travel_through_fhir():
     pushups["days"] = ["mon", "wed", "fri"]
     own.pop("times_per_week")
     own["as_needed"] = True
+    own["custom"].update({"materials": ["Shoe with laces"], "easier": "Velcro first", "safety": "Sit down"})
     course["counts_toward_budget"] = False
+    tweezers.update({"phases": [{"from": "2026-12-21", "level": "standard", "minutes": 8}], "progress_after_easy": 3})
+    doc["goals"][0]["gas"] = {"-2": "none", "-1": "2", "0": "5", "+1": "8", "+2": "10 or more"}
+    doc["activities"].append({"choice": {"id": "heavy-work", "title": "Heavy work", "kid_title": "Push or carry",
+                                         "options": ["wall-pushups", "heavy-carry"]}, "times_per_week": 2,
+                              "when": ["afternoon"]})
     plan = load(doc)
     days = days_for(plan, plan.start, plan.end)
     bundle = export_bundle(plan, days, [], plan.start, plan.end, NOW)
@@ -291,7 +297,12 @@ def test_plan_format_2_fields_travel_through_fhir():
     check_codes(bundle)
     back, warnings = careplan_to_plan(json.dumps(bundle).encode())
     assert warnings == [] and back["format"] == "ot-home-plan/2"
-    t, p, c, o = back["activities"]
+    t, p, c, o, menu = back["activities"]
+    assert menu["choice"] == {"id": "heavy-work", "title": "Heavy work", "options": ["wall-pushups", "heavy-carry"],
+                              "kid_title": "Push or carry"}
+    assert t["phases"] == [{"from": "2026-12-21", "level": "standard", "minutes": 8}] and t["progress_after_easy"] == 3
+    assert o["custom"]["materials"] == ["Shoe with laces"] and o["custom"]["easier"] == "Velcro first"
+    assert back["goals"][0]["gas"]["+2"] == "10 or more"
     assert (t["from"], t["until"], t["coaching"], t["level"], t["stop_if"]) == (
         "2026-12-07", "2027-01-10", "Praise the pinch", "easier", "tired hands")
     assert (p["hold_seconds"], p["rest_seconds"], p["per_side"], p["resistance"], p["days"], p["times_per_day"],

@@ -31,7 +31,10 @@ EXT_AS_NEEDED = f"{EXT}:as-needed"            # detail: valueBoolean
 EXT_BASELINE = f"{EXT}:goal-baseline"         # Goal: valueString
 EXT_SCHOOL_DAY = f"{EXT}:school-day"          # CarePlan: valueCode mon..sun, repeated (plan format 2)
 EXT_CHILD = f"{EXT}:child"                    # CarePlan: handedness, precaution (code [+ text])*, precaution-notes
-EXT_ENTRY = f"{EXT}:entry"                    # detail: stop-if, level, counts-toward-budget, precaution-checked*
+EXT_ENTRY = f"{EXT}:entry"                    # detail: stop-if, level, counts-toward-budget, precaution-checked*,
+                                              #   option* (a choice menu), phase* (from, level, minutes, reps, sets),
+                                              #   progress-after-easy
+EXT_GAS = f"{EXT}:goal-gas"                   # Goal: level (-2..2) + text, five of them
 
 SNOMED = "http://snomed.info/sct"
 UCUM = "http://unitsofmeasure.org"

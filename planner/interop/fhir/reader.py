@@ -16,7 +16,7 @@ from planner.interop.fhir.codes import CodeTable, coding_entries, load_table, ma
 from planner.interop.fhir.common import (
     ACTIVITY_STATUSES, ACTIVITY_SYSTEM, AREA_SYSTEM, CAREPLAN_INTENTS, CODES, CAREPLAN_STATUSES, DAYS_OF_WEEK,
     EXT_ACTIVITY, EXT_AS_NEEDED, EXT_BASELINE, EXT_COACHING, EXT_DAILY_MINUTES, EXT_DOSE, EXT_PLAN_VERSION,
-    EXT_CHILD, EXT_ENTRY, EXT_REST_DAY, EXT_SCHOOL_DAY, GOAL_LIFECYCLE, GOAL_SYSTEM, PLAN_SYSTEM, REQUEST_STATUSES, FhirError,
+    EXT_CHILD, EXT_ENTRY, EXT_GAS, EXT_REST_DAY, EXT_SCHOOL_DAY, GOAL_LIFECYCLE, GOAL_SYSTEM, PLAN_SYSTEM, REQUEST_STATUSES, FhirError,
     parse_fhir_date, show, text_of,
 )
 from planner.interop.fhir.timing import CLOCK_SLOTS, SLOTS, When, describe, read_text, read_timing, until_for_total
@@ -519,7 +519,7 @@ class _Reader:
                 self.warn(f"{gw}.achievementStatus", "progress is recorded in the app, not imported")
             if g.get("startDate") is not None:
                 self.warn(f"{gw}.startDate", "not carried")
-            exts = self.our_extensions(g, gw, {EXT_BASELINE: 1})
+            exts = self.our_extensions(g, gw, {EXT_BASELINE: 1, EXT_GAS: 1})
             desc = _d(g.get("description"))
             text = text_of(desc.get("text")) or next(
                 (text_of(_d(c).get("display")) for c in _l(desc.get("coding")) if text_of(_d(c).get("display"))), "")
@@ -564,7 +564,11 @@ class _Reader:
             for e in exts.get(EXT_BASELINE, ()):
                 if text_of(e.get("valueString")):
                     entry["baseline"] = _cut(text_of(e["valueString"]), 200)
-            if any(k in entry for k in ("target", "target_date", "baseline")):
+            for e in exts.get(EXT_GAS, ()):
+                levels = {_s(_d(x).get("url")): text_of(_d(x).get("valueString")) for x in _l(e.get("extension"))}
+                if all(levels.get(k) for k in ("-2", "-1", "0", "+1", "+2")):
+                    entry["gas"] = {k: levels[k] for k in ("-2", "-1", "0", "+1", "+2")}
+            if any(k in entry for k in ("target", "target_date", "baseline", "gas")):
                 self.v2 = True
             if len(out) >= MAX_GOALS:
                 self.warn(gw, f"more than {MAX_GOALS} goals: left out")
@@ -751,11 +755,15 @@ class _Reader:
                 sub = _d(sub)
                 key = _s(sub.get("url"))
                 val = next((sub[k] for k in ("valueString", "valueCode", "valueBoolean") if k in sub), None)
-                if key in ("area", "step"):
+                if key in ("area", "step", "material"):
                     info.setdefault(key, []).append(val)
                 else:
                     info[key] = val
-        if lib_id is not None and not (own and info.get("custom") is True):
+        has_options = any(_d(sub).get("url") == "option" for ext in exts.get(EXT_ENTRY, ())
+                          for sub in _l(ext.get("extension")))
+        if has_options:
+            pass                                  # a choice menu: built from the options below
+        elif lib_id is not None and not (own and info.get("custom") is True):
             entry["activity"] = lib_id
             title = self.library[lib_id].title
         else:
@@ -796,6 +804,14 @@ class _Reader:
             steps = [_cut(text_of(s), 200) for s in info.get("step", []) if text_of(s)][:10]
             if steps:
                 custom["steps"] = steps
+            materials = [text_of(m) for m in info.get("material", []) if text_of(m)]
+            if materials:
+                custom["materials"] = materials
+                self.v2 = True
+            for k in ("easier", "harder", "safety"):
+                if text_of(info.get(k)):
+                    custom[k] = info[k].strip()
+                    self.v2 = True
             entry["custom"] = custom
         if isinstance(info.get("sensory-diet"), bool):
             entry["sensory_diet"] = info["sensory-diet"]
@@ -826,6 +842,30 @@ class _Reader:
                     entry["counts_toward_budget"] = sub["valueBoolean"]
                 elif url == "precaution-checked" and isinstance(sub.get("valueCode"), str):
                     entry.setdefault("precaution_checked", []).append(sub["valueCode"])
+                elif url == "option" and isinstance(sub.get("valueCode"), str):
+                    entry.setdefault("_options", []).append(sub["valueCode"])
+                elif url == "progress-after-easy" and isinstance(sub.get("valueInteger"), int):
+                    entry["progress_after_easy"] = sub["valueInteger"]
+                elif url == "phase":
+                    ph: dict[str, Any] = {}
+                    for part in _l(sub.get("extension")):
+                        part = _d(part)
+                        v = next((part[k] for k in ("valueDate", "valueCode", "valueInteger") if k in part), None)
+                        if part.get("url") in ("from", "level", "minutes", "reps", "sets") and v is not None:
+                            ph["from" if part["url"] == "from" else part["url"]] = v
+                    if "from" in ph:
+                        entry.setdefault("phases", []).append(ph)
+        options = entry.pop("_options", None)
+        if options:
+            own_id = _s(own.get("code"))
+            choice = {"id": own_id if SLUG.match(own_id) else slugify(title or "choice"),
+                      "title": _cut(title or "Choice", 80), "options": options}
+            if isinstance(info.get("kid-title"), str) and info["kid-title"].strip():
+                choice["kid_title"] = _cut(text_of(info["kid-title"]), 24)
+            entry.pop("activity", None)
+            entry.pop("custom", None)
+            entry["choice"] = choice
+            self.v2 = True
         for ext in exts.get(EXT_COACHING, ()):
             if text_of(ext.get("valueString")):
                 entry["coaching"] = _cut(ext["valueString"].strip(), 500)
@@ -1033,14 +1073,18 @@ class _Reader:
                     self.warn(where, f"{k} {entry[k]} is out of range (1-{hi}): not carried")
                     del entry[k]
             if set(entry) & {"coaching", "hold_seconds", "rest_seconds", "per_side", "weight_kg", "resistance",
-                             "stop_if", "level", "counts_toward_budget", "precaution_checked"} \
+                             "stop_if", "level", "counts_toward_budget", "precaution_checked", "phases",
+                             "progress_after_easy", "choice"} \
                     or "after-school" in entry.get("when", ()):
                 self.v2 = True
             if "notes" in entry and len(entry["notes"]) > 500:
                 self.warn(f"{where}", "notes cut to 500 characters")
                 entry["notes"] = _cut(entry["notes"], 500)
             # One entry per activity.
-            key = entry.get("activity") or entry["custom"]["id"]
+            key = entry.get("activity") or (entry.get("custom") or entry.get("choice"))["id"]
+            if key in used and "choice" in entry:
+                self.warn(where, f"the choice '{key}' is in the plan twice: the second is left out")
+                continue
             if key in used:
                 if "activity" in entry:
                     lib = self.library[entry.pop("activity")]

@@ -18,7 +18,7 @@ from planner.interop.fhir.codes import load_table
 from planner.interop.fhir.common import (
     ACTIVITY_SYSTEM, AREA_SYSTEM, CHILD_SYSTEM, CODES, EXT_ACTIVITY, EXT_AS_NEEDED, EXT_BASELINE,
     EXT_CHILD, EXT_COACHING, EXT_DAILY_MINUTES, EXT_DOSE, EXT_ENTRY, EXT_PLAN_VERSION, EXT_REST_DAY,
-    EXT_SCHOOL_DAY, FHIR_ID, GOAL_ACHIEVEMENT,
+    EXT_GAS, EXT_SCHOOL_DAY, FHIR_ID, GOAL_ACHIEVEMENT,
     GOAL_SYSTEM, NS, OBS_CATEGORY, OBSERVATION_SYSTEM, PLAN_SYSTEM, UCUM, FhirError, stable_uuid,
 )
 from planner.interop.fhir.timing import SLOT_TO_WHEN
@@ -143,9 +143,16 @@ def export_bundle(plan: Plan, days: Sequence[Day], ratings: Sequence[GoalRating]
             "identifier": [{"system": GOAL_SYSTEM, "value": ident(f"{pid}.{g.id}")}],
             "lifecycleStatus": "active",
         }
+        gexts = []
         baseline = getattr(g, "baseline", None)
         if baseline:
-            res["extension"] = [{"url": EXT_BASELINE, "valueString": str(baseline)}]
+            gexts.append({"url": EXT_BASELINE, "valueString": str(baseline)})
+        gas = tuple(getattr(g, "gas", ()) or ())
+        if len(gas) == 5:
+            gexts.append({"url": EXT_GAS, "extension": [
+                {"url": f"{lvl:+d}" if lvl else "0", "valueString": str(t)} for lvl, t in zip(range(-2, 3), gas)]})
+        if gexts:
+            res["extension"] = gexts
         r = latest.get(g.id)
         if r is not None and r.level in GAS_ACHIEVEMENT:
             res["achievementStatus"] = {"coding": [_coding(GOAL_ACHIEVEMENT, GAS_ACHIEVEMENT[r.level])],
@@ -312,6 +319,12 @@ def _activity(a: Any, plan: Plan, today: date, goal_refs: dict[str, str], notes:
         ext_info.append({"url": "picture", "valueCode": pic or "custom"})
         ext_info += [{"url": "area", "valueCode": x} for x in a.areas]
         ext_info += [{"url": "step", "valueString": s} for s in a.steps]
+        ext_info += [{"url": "material", "valueString": m} for m in getattr(a, "materials", ()) or ()]
+        for k in ("easier", "harder", "safety"):
+            if getattr(a, k, ""):
+                ext_info.append({"url": k, "valueString": str(getattr(a, k))})
+    elif getattr(a, "options", ()):
+        ext_info.append({"url": "kid-title", "valueString": a.kid_title})
     ext_info.append({"url": "sensory-diet", "valueBoolean": bool(a.sensory_diet)})
     exts: list[dict] = [{"url": EXT_ACTIVITY, "extension": ext_info}]
     dose = []
@@ -337,6 +350,17 @@ def _activity(a: Any, plan: Plan, today: date, goal_refs: dict[str, str], notes:
     if getattr(a, "counts_toward_budget", True) is False:
         entry.append({"url": "counts-toward-budget", "valueBoolean": False})
     entry += [{"url": "precaution-checked", "valueCode": p} for p in getattr(a, "precaution_checked", ()) or ()]
+    entry += [{"url": "option", "valueCode": o} for o in getattr(a, "options", ()) or ()]
+    for ph in getattr(a, "phases", ()) or ():
+        parts = [{"url": "from", "valueDate": ph.first.isoformat()}]
+        if ph.level:
+            parts.append({"url": "level", "valueCode": ph.level})
+        parts += [{"url": k, "valueInteger": getattr(ph, k)} for k in ("minutes", "reps", "sets")
+                  if getattr(ph, k) is not None]
+        entry.append({"url": "phase", "extension": parts})
+    pae = getattr(a, "progress_after_easy", None)
+    if isinstance(pae, int) and not isinstance(pae, bool):
+        entry.append({"url": "progress-after-easy", "valueInteger": pae})
     if entry:
         exts.append({"url": EXT_ENTRY, "extension": entry})
     coaching = getattr(a, "coaching", None)
