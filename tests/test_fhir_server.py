@@ -169,6 +169,12 @@ class _Odd(BaseHTTPRequestHandler):
 
     def _answer(self):
         path = self.path.split("/")[1]
+        if path == "moved":
+            self.send_response(302)
+            self.send_header("Location", f"http://localhost:{self.server.server_address[1]}/elsewhere/fhir")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if path == "slow":
             time.sleep(3)
         if path == "html":
@@ -227,6 +233,7 @@ def odd_server():
     ("error500", "answered 500"),
     ("slow", "no answer from 127.0.0.1"),
     ("empty", "did not answer with a FHIR resource"),
+    ("moved", "answered 302 Found (it sends to http://localhost:"),
 ])
 def test_misbehaving_server_gives_one_line(odd_server, path, words):
     _, bundle = export()

@@ -46,6 +46,19 @@ def _outcome_text(doc: Any) -> str:
     return ""
 
 
+class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only on the same scheme and host, so a token never travels elsewhere."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        old, new = urlsplit(req.full_url), urlsplit(urljoin(req.full_url, newurl))
+        if (old.scheme, old.netloc) != (new.scheme, new.netloc):
+            return None                  # urllib then raises the 3xx as an HTTPError
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_SameHostRedirects())
+
+
 def _request(method: str, url: str, token: str | None, timeout: float, body: dict | None = None) -> dict:
     data = json.dumps(body, ensure_ascii=False).encode("utf-8") if body is not None else None
     headers = {"Accept": "application/fhir+json", "User-Agent": "ot-home-planner"}
@@ -57,7 +70,7 @@ def _request(method: str, url: str, token: str | None, timeout: float, body: dic
     req = urllib.request.Request(url, data=data, method=method, headers=headers)
     host = urlsplit(url).netloc
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
+        with _OPENER.open(req, timeout=timeout) as resp:
             raw = resp.read(MAX_ANSWER_BYTES + 1)
             ctype = resp.headers.get("Content-Type", "")
             status = resp.status
@@ -73,6 +86,8 @@ def _request(method: str, url: str, token: str | None, timeout: float, body: dic
             detail = ""
         hint = {401: " (check the token)", 403: " (the token may not allow this)",
                 404: " (check the server URL and the id)"}.get(exc.code, "")
+        if 300 <= exc.code < 400:
+            hint = f" (it sends to {exc.headers.get('Location', 'another address')}; use that address)"
         raise FhirError(f"the server {host} answered {exc.code} {exc.reason}"
                         + (f": {detail}" if detail else hint)) from None
     except urllib.error.URLError as exc:
