@@ -11,8 +11,10 @@ cache) it measures
   accessibility tree switched on as soon as Flutter offers it (as a screen reader does).
 The same is measured in the same run for a plain static page (a checklist of seven items:
 what a browser needs at least on this machine) and, with `flet_default=True`, for the
-same app served by Flet's own web server (what `ft.run` served before). Every request to
-another host is aborted in the browser and counted (external_requests).
+same app served by Flet's own web server (what `ft.run` served before); with `wifi_mbps`,
+the app (and Flet's server) again through an emulated network of that speed, as a phone on
+the home Wi-Fi would load it. Every request to another host is aborted in the browser and
+counted (external_requests).
 """
 from __future__ import annotations
 
@@ -38,6 +40,7 @@ TARGETS = {"first_load_bytes": 6_000_000}
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PHONE = {"width": 390, "height": 844}
+WIFI_RTT_MS = 10
 
 # Switch the accessibility tree on as soon as Flutter offers it and note when the first
 # checkbox appears (wall-clock milliseconds).
@@ -105,7 +108,7 @@ def non_blank(jpeg: bytes) -> bool:
     return ImageStat.Stat(img).stddev[0] > 4.0
 
 
-def load_once(browser, url: str, timeout_s: float = 90) -> dict:
+def load_once(browser, url: str, timeout_s: float = 90, wifi_mbps: float | None = None) -> dict:
     """One first load in a fresh browser profile: bytes, first drawn frame, checkbox time.
 
     Chromium's screencast does not show Flutter's canvas in headless mode, so frames are
@@ -127,6 +130,10 @@ def load_once(browser, url: str, timeout_s: float = 90) -> dict:
     cdp = ctx.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    if wifi_mbps:                                    # a phone on the home Wi-Fi
+        rate = wifi_mbps * 1e6 / 8
+        cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": WIFI_RTT_MS,
+                                                      "downloadThroughput": rate, "uploadThroughput": rate})
     sizes: dict[str, int] = {}
     ws = [0]
     cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
@@ -192,9 +199,9 @@ def _app_server(data: Path, cache: Path, flet_default: bool) -> tuple[subprocess
     return proc, f"http://127.0.0.1:{port}/"
 
 
-def median_of(browser, url: str, runs: int) -> dict:
+def median_of(browser, url: str, runs: int, wifi_mbps: float | None = None) -> dict:
     """`runs` first loads (each in a fresh profile); the median of each time, all times kept."""
-    loads = [load_once(browser, url) for _ in range(runs)]
+    loads = [load_once(browser, url, wifi_mbps=wifi_mbps) for _ in range(runs)]
     out = dict(loads[0])
     for key in ("first_frame_s", "checkboxes_s"):
         values = sorted(r[key] for r in loads)
@@ -204,7 +211,7 @@ def median_of(browser, url: str, runs: int) -> dict:
     return out
 
 
-def measure(flet_default: bool = False, runs: int = 3) -> dict:
+def measure(flet_default: bool = False, runs: int = 3, wifi_mbps: float | None = None) -> dict:
     """First load of the app (and of the baselines) in headless Chromium; see the module doc."""
     exe = chromium()
     if exe is None:
@@ -226,18 +233,22 @@ def measure(flet_default: bool = False, runs: int = 3) -> dict:
         static_url = f"http://127.0.0.1:{httpd.server_address[1]}/"
         proc, app_url = _app_server(data, tmp / "cache", flet_default=False)
         procs.append(proc)
-        out: dict = {"targets": TARGETS}
+        out: dict = {"targets": TARGETS, "wifi_mbps": wifi_mbps, "wifi_rtt_ms": WIFI_RTT_MS if wifi_mbps else None}
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=exe, args=ARGS)
             try:
                 load_once(browser, app_url)          # the server's first visitor: gzip made, caches warm
                 out["app"] = median_of(browser, app_url, runs)
                 out["static_page"] = median_of(browser, static_url, runs)
+                if wifi_mbps:
+                    out["app_wifi"] = median_of(browser, app_url, runs, wifi_mbps)
                 if flet_default:
                     proc2, flet_url = _app_server(data, tmp / "cache", flet_default=True)
                     procs.append(proc2)
                     load_once(browser, flet_url)
                     out["flet_default"] = median_of(browser, flet_url, runs)
+                    if wifi_mbps:
+                        out["flet_default_wifi"] = median_of(browser, flet_url, runs, wifi_mbps)
             finally:
                 browser.close()
         out["app"]["meets_target"] = out["app"]["first_load_bytes"] <= TARGETS["first_load_bytes"]
@@ -261,15 +272,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--flet-default", action="store_true",
                     help="also measure the app served by Flet's own web server")
     ap.add_argument("--runs", type=int, default=3, help="first loads per page (median reported)")
+    ap.add_argument("--wifi-mbps", type=float, default=None,
+                    help="also load the app through an emulated network of this speed (e.g. 30)")
     args = ap.parse_args(argv)
-    res = measure(flet_default=args.flet_default, runs=max(1, args.runs))
+    res = measure(flet_default=args.flet_default, runs=max(1, args.runs), wifi_mbps=args.wifi_mbps)
     if args.json:
         print(json.dumps(res, indent=2))
         return 0
     if "skipped" in res:
         print(res["skipped"])
         return 0
-    for name in ("app", "static_page", "flet_default"):
+    for name in ("app", "static_page", "flet_default", "app_wifi", "flet_default_wifi"):
         if name in res:
             r = res[name]
             print(f"{name:12} {r['first_load_bytes'] / 1e6:6.2f} MB in {r['requests']:2d} requests "

@@ -226,3 +226,48 @@ def test_terminal_shows_the_link_and_a_qr_code_and_a_new_code_pairs(browser, lan
     assert foreign(tablet, base) == []
     assert [d.name for d in web.list_devices(data)] == ["Chrome on Linux computer"]
     tablet.close()
+
+
+@pytest.fixture
+def local_server(tmp_path, tmp_path_factory):
+    """The default `planner app` (127.0.0.1 only, no pairing)."""
+    data = tmp_path / "data"
+    env = dict(os.environ, PLANNER_TODAY=TODAY, PLANNER_CACHE_DIR=str(tmp_path_factory.getbasetemp() / "cache"))
+    subprocess.run([sys.executable, "-m", "planner", "--data-dir", str(data), "demo"], env=env, check=True,
+                   capture_output=True, timeout=60)
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "planner", "--data-dir", str(data), "app", "--port", str(port),
+                             "--no-browser"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=env, start_new_session=True)
+    deadline = time.time() + 30
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                os.killpg(proc.pid, signal.SIGKILL)
+                pytest.fail("the app did not start")
+            time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}/"
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
+
+
+def test_first_load_is_under_six_megabytes_and_stays_on_this_machine(browser, local_server):
+    from planner.bench_web import TARGETS, load_once
+    load_once(browser, local_server)                 # the server's first visitor makes the gzip files
+    first = load_once(browser, local_server)         # a new phone: empty browser cache
+    assert first["external_requests"] == []
+    assert first["first_load_bytes"] <= TARGETS["first_load_bytes"], first
+    assert first["checkboxes_s"] > 0 and first["first_frame_s"] > 0
+    # The default server needs no pairing and gives no cookie.
+    ctx = browser.new_context(viewport=PHONE)
+    page = ctx.new_page()
+    assert page.goto(local_server).status == 200 and page.title() == "Home practice"
+    assert ctx.cookies() == []
+    ctx.close()

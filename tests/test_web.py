@@ -342,6 +342,12 @@ def test_revalidation_answers_304_and_pictures_are_not_immutable(local):
     assert head.status_code == 200 and head.content == b"" and int(head.headers["content-length"]) > 500
 
 
+def test_byte_ranges_are_answered_for_media(local):
+    r = httpx.get(local.url + "/activities/wall-pushups.svg", headers={"range": "bytes=0-9"})
+    assert r.status_code == 206 and len(r.content) == 10
+    assert r.content == (ASSETS_DIR / "activities" / "wall-pushups.svg").read_bytes()[:10]
+
+
 def test_first_load_files_fit_in_six_megabytes_gzipped(local):
     """What Chromium fetches on a first load (see planner.bench_web for the measured figure)."""
     b = local.app.build

@@ -310,7 +310,8 @@ class HomeServer:
                 return await self.pair(scope, send, headers, device)
             if device is None:
                 return await self._html(send, 403, NOT_PAIRED)
-        if method not in ("GET", "HEAD"):
+        if method not in ("GET", "HEAD") or "range" in headers:
+            # Flet's own static handler answers byte ranges (audio and video need them).
             return await self._forward(scope, receive, send)
         asset, cache_control = await self.lookup(path)
         if asset is None:
