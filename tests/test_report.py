@@ -158,11 +158,7 @@ def test_ready_to_progress_after_three_easy_in_a_row_by_default():
 def test_ready_to_progress_uses_the_plan_entry_count():
     plan = plan_of()
 
-    @dataclass(frozen=True)
-    class Entry(type(plan.activities[0])):
-        progress_after_easy: int | None = None
-
-    entries = tuple(Entry(**{**vars(e)}, progress_after_easy=4) if e.key == "tweezers-pickup" else e
+    entries = tuple(replace(e, progress_after_easy=4) if e.key == "tweezers-pickup" else e
                     for e in plan.activities)
     plan = replace(plan, activities=entries)
     items = [mk(day(i), "tweezers-pickup", status=DONE, rating="easy") for i in range(3)]

@@ -58,6 +58,9 @@ def build_parser() -> Parser:
     done.add_argument("--partial", action="store_true")
     done.add_argument("--rating", choices=RATINGS)
     done.add_argument("--note", type=text_arg("--note", 500, multiline=True))
+    done.add_argument("--level", choices=LEVELS, help="which version was done")
+    done.add_argument("--assist", choices=ASSISTS, help="the help needed")
+    done.add_argument("--option", type=text_arg("--option", 64), help="the option picked from a choice")
     done.add_argument("--child", type=text_arg("--child", 60))
 
     skip = _cmd(sub, "skip", "plans:cmd_skip", "skip an item, with a reason")
@@ -78,6 +81,21 @@ def build_parser() -> Parser:
     lib.add_argument("--json", action="store_true")
 
     _cmd(sub, "demo", "plans:cmd_demo", "import the bundled demo plan into an empty data folder")
+
+    use = _cmd(sub, "use", "plans:cmd_use", "log one use of an as-needed item")
+    use.add_argument("activity", type=text_arg("activity", 64))
+    use.add_argument("--before", choices=ENGINE_STATES, help="the child's state before")
+    use.add_argument("--after", choices=ENGINE_STATES, help="the child's state after")
+    use.add_argument("--note", type=text_arg("--note", 500, multiline=True))
+    use.add_argument("--option", type=text_arg("--option", 64))
+    use.add_argument("--child", type=text_arg("--child", 60))
+
+    rate = _cmd(sub, "goal-rate", "plans:cmd_goal_rate", "rate a goal on the Goal Attainment Scale")
+    rate.add_argument("goal", type=text_arg("goal", 64))
+    rate.add_argument("level", type=range_int(-2, 2), help="-2, -1, 0, 1 or 2")
+    rate.add_argument("--date", dest="day", type=date_arg, help="the day rated (default today)")
+    rate.add_argument("--note", type=text_arg("--note", 500, multiline=True))
+    rate.add_argument("--child", type=text_arg("--child", 60))
 
     kids = _cmd(sub, "children", "household:cmd_children", "list the children of this data folder")
     kids.add_argument("--json", action="store_true")

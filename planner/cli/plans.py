@@ -45,17 +45,45 @@ def print_plan_preview(plan) -> None:
             print(f"  - {a.title}: {a.frequency.describe()}, {a.dose_text()}")
 
 
+V2_ITEM_FIELDS = ("level", "hold_seconds", "rest_seconds", "weight_kg", "option", "assist", "level_done")
+
+
+def item_json(it) -> dict[str, Any]:
+    out = {
+        "id": it.id, "activity": it.key, "title": it.title, "kid_title": it.kid_title,
+        "slot": it.slot, "minutes": it.minutes, "reps": it.reps, "sets": it.sets,
+        "goal": it.goal, "areas": list(it.areas), "setting": it.setting,
+        "sensory_diet": it.sensory_diet, "picture": it.picture, "status": it.status.value,
+    }
+    for k in V2_ITEM_FIELDS:                     # plan format 2: only when set
+        if getattr(it, k) is not None:
+            out[k] = getattr(it, k)
+    if it.per_side:
+        out["per_side"] = True
+    for k in ("resistance", "stop_if", "coaching"):
+        if getattr(it, k):
+            out[k] = getattr(it, k)
+    if it.options:
+        out["options"] = list(it.options)
+    return out
+
+
 def day_json(d: Day) -> dict[str, Any]:
     return {
         "date": d.date.isoformat(), "weekday": d.weekday, "budget_minutes": d.budget_minutes,
         "planned_minutes": d.planned_minutes,
-        "items": [{
-            "id": it.id, "activity": it.key, "title": it.title, "kid_title": it.kid_title,
-            "slot": it.slot, "minutes": it.minutes, "reps": it.reps, "sets": it.sets,
-            "goal": it.goal, "areas": list(it.areas), "setting": it.setting,
-            "sensory_diet": it.sensory_diet, "picture": it.picture, "status": it.status.value,
-        } for it in d.items],
+        "items": [item_json(it) for it in d.items],
     }
+
+
+def as_needed_json(a) -> dict[str, Any]:
+    out = {"activity": a.key, "title": a.title, "kid_title": a.kid_title, "picture": a.picture,
+           "dose": a.dose_text(), "goal": a.goal}
+    if a.options:
+        out["options"] = list(a.options)
+    if a.coaching:
+        out["coaching"] = a.coaching
+    return out
 
 
 MARKS = {Status.PLANNED: "[ ]", Status.DONE: "[x]", Status.PARTIAL: "[~]", Status.SKIPPED: "[-]"}
@@ -68,8 +96,12 @@ def cmd_schedule(args: argparse.Namespace, store: Store, today: date) -> int:
     got = practice.days(store, family, first, args.days)
     plan = family.plan_on(first)
     if args.json:
-        print(json.dumps({"child": family.name, "plan_id": plan.plan_id,
-                          "days": [day_json(d) for d in got]}, ensure_ascii=False))
+        doc: dict[str, Any] = {"child": family.name, "plan_id": plan.plan_id,
+                               "days": [day_json(d) for d in got]}
+        needed = family.as_needed(first)
+        if needed:
+            doc["as_needed"] = [as_needed_json(a) for a in needed]
+        print(json.dumps(doc, ensure_ascii=False))
         return 0
     print(f"{family.name}: plan {plan.plan_id} (version {plan.version})")
     for d in got:
@@ -80,6 +112,9 @@ def cmd_schedule(args: argparse.Namespace, store: Store, today: date) -> int:
         print(f"{head}  {d.planned_minutes} of {d.budget_minutes} min")
         for it in d.items:
             print(f"  {MARKS[it.status]} {it.slot:<15} {it.title:<32} {it.dose_text():<12} {it.id}")
+    needed = family.as_needed(first)
+    if needed:
+        print("when needed: " + ", ".join(f"{a.title} ({a.key})" for a in needed))
     return 0
 
 
@@ -93,7 +128,32 @@ def _mark(args: argparse.Namespace, store: Store, today: date, status: Status, *
 
 def cmd_done(args: argparse.Namespace, store: Store, today: date) -> int:
     return _mark(args, store, today, Status.PARTIAL if args.partial else Status.DONE,
-                 rating=args.rating, note=args.note)
+                 rating=args.rating, note=args.note, level=args.level, assist=args.assist,
+                 option=args.option)
+
+
+def cmd_use(args: argparse.Namespace, store: Store, today: date) -> int:
+    from planner import clock
+    family = household.load_family(store, args.child)
+    now = clock.now()
+    use = practice.log_use(store, family, args.activity, now, before=args.before, after=args.after,
+                           note=args.note or "", option=args.option)
+    states = " -> ".join(s for s in (use.before, use.after) if s)
+    print(f"{args.activity}: used at {use.at}" + (f" ({states})" if states else ""))
+    return 0
+
+
+def cmd_goal_rate(args: argparse.Namespace, store: Store, today: date) -> int:
+    from planner import clock
+    family = household.load_family(store, args.child)
+    rating = plans.rate_goal(store, family, args.goal, args.level, args.day or today, clock.now(),
+                             args.note or "")
+    goal = family.plan_on(rating.date).goal(rating.goal)
+    level = f"{rating.level:+d}" if rating.level else "0"
+    described = goal.gas_text(rating.level) if goal else ""
+    print(f"goal {rating.goal} rated {level} on {rating.date.isoformat()}"
+          + (f": {described}" if described else ""))
+    return 0
 
 
 def cmd_skip(args: argparse.Namespace, store: Store, today: date) -> int:

@@ -16,7 +16,7 @@ def cmd_report(args: argparse.Namespace, store: Store, today: date) -> int:
     if args.first and args.last and args.first > args.last:
         raise ServiceError(f"--from {args.first.isoformat()} is after --to {args.last.isoformat()}")
     family = household.load_family(store, args.child)
-    data = sharing.report_bytes(store, family, args.first, args.last, today, args.format)
+    data = sharing.report_bytes(store, family, args.first, args.last, today, args.format, args.paper)
     if args.output:
         path = sharing.write_output(store, args.output, data)
         print(f"wrote {path}", file=sys.stderr)

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from planner.core import scheduler
-from planner.core.model import Plan
+from planner.core.model import LevelChange, Plan, PlanActivity
 
 
 def child_key(name: str) -> str:
@@ -34,6 +34,7 @@ class Family:
     segments: list[scheduler.Segment]
     paused: frozenset[date] = frozenset()
     settings: Any = field(default=None, compare=False)
+    level_changes: tuple[LevelChange, ...] = ()
 
     @property
     def current_plan(self) -> Plan:
@@ -49,11 +50,20 @@ class Family:
         return chosen
 
 
+    def as_needed(self, day: date) -> list[PlanActivity]:
+        """The plan's as-needed items on a day (never scheduled; used when the child needs them)."""
+        plan = self.plan_on(day)
+        if not plan.in_plan(day):
+            return []
+        return [a for a in plan.activities if a.as_needed and a.active_on(day)]
+
+
 def family_from_versions(key: str, name: str, versions: list[tuple[date, Plan]],
-                         paused: frozenset[date] = frozenset(), settings: Any = None) -> Family:
+                         paused: frozenset[date] = frozenset(), settings: Any = None,
+                         level_changes: tuple[LevelChange, ...] = ()) -> Family:
     """Plan versions in import order -> a Family; a later import wins from its own date."""
     kept: list[tuple[date, Plan]] = []
     for eff, plan in versions:
         kept = [v for v in kept if v[0] < eff]
         kept.append((eff, plan))
-    return Family(key, name, scheduler.timeline(kept), paused, settings)
+    return Family(key, name, scheduler.timeline(kept), paused, settings, level_changes)

@@ -569,7 +569,7 @@ def build_report(days: Sequence[Day], plans: Sequence[Plan], first: date, last: 
                 rated[it.rating] += 1
                 rating_seq.append((it.date, it.rating))
             if it.status in (Status.DONE, Status.PARTIAL):
-                level = getattr(it, "level", None)
+                level = getattr(it, "level_done", None) or getattr(it, "level", None)
                 if level:
                     levels[level] = levels.get(level, 0) + 1
                 assist = getattr(it, "assist", None)

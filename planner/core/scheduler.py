@@ -67,6 +67,8 @@ def parse_item_id(iid: str) -> tuple[str, date, str, str] | None:
         day = date(int(parts[1][:4]), int(parts[1][4:6]), int(parts[1][6:]))
     except ValueError:
         return None
+    if not 2000 <= day.year <= 2100:          # the years a plan can cover (planner.core.dates)
+        return None
     return parts[0], day, parts[2], parts[3]
 
 

@@ -89,7 +89,8 @@ def load_family(store: Store, child: str | None = None, *, key: str | None = Non
         key, name = kids[0]
     versions = [(r.effective_from, r.plan) for r in records if r.child_key == key]
     settings = _guard(lambda: store.child_settings(key))
-    return family_from_versions(key, name, versions, frozenset(settings.pauses), settings)
+    levels = tuple(_guard(lambda: store.level_changes(key)))
+    return family_from_versions(key, name, versions, frozenset(settings.pauses), settings, levels)
 
 
 def update_child(store: Store, family: Family, **changes: Any) -> ChildSettings:

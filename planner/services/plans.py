@@ -153,3 +153,39 @@ def csv_problem(data: bytes, name: str) -> str:
         text = str(exc)
         return "" if re.search(r": --(child|start): ", text) else text
     return ""
+
+
+# ------------------------------------------------------------------ goal ratings (plan format 2)
+
+def rate_goal(store: Store, family: Family, goal_id: str, level: int, day: date, now: datetime,
+              note: str = "") -> "GoalRating":
+    """The therapist's Goal Attainment Scaling rating of a goal on a date (-2 .. +2). Ratings are
+    history: a new one is added, earlier ones stay."""
+    from planner.core.model import GAS_LEVELS, GoalRating
+    from planner.core.text import BadText, clean_text
+    plan = family.plan_on(day)
+    goal = plan.goal(goal_id)
+    if goal is None:
+        known = ", ".join(g.id for g in plan.goals) or "the plan has no goals"
+        raise ServiceError(f"no goal {goal_id!r} in {family.name}'s plan ({known})")
+    if level not in GAS_LEVELS:
+        raise ServiceError(f"the level must be -2, -1, 0, +1 or +2 (got {level})")
+    if day > now.date():
+        raise ServiceError(f"{day.isoformat()} is still to come; rate a goal on today or an earlier day")
+    try:
+        note = clean_text(note or "", "the note", 500, multiline=True)
+    except BadText as exc:
+        raise ServiceError(str(exc)) from None
+    rating = GoalRating(plan.plan_id, goal_id, day, level, note, now.isoformat(timespec="seconds"))
+    try:
+        store.add_goal_rating(family.key, rating)
+    except StoreError as exc:
+        raise ServiceError(str(exc)) from None
+    return rating
+
+
+def goal_ratings(store: Store, family: Family) -> list:
+    try:
+        return sorted(store.goal_ratings(family.key), key=lambda r: (r.date, r.recorded))
+    except StoreError as exc:
+        raise ServiceError(str(exc)) from None

@@ -57,16 +57,41 @@ def report(store: Store, family: Family, first: date | None, last: date | None,
         except StoreError as exc:
             raise ServiceError(str(exc)) from None
     from planner.core.report import build_report
-    return build_report(got, plans, first, last, today, child=family.name)
+    try:
+        ratings = [r for r in store.goal_ratings(family.key) if first <= r.date <= end]
+        used = store.uses(family.key, first, end) if first <= end else []
+    except StoreError as exc:
+        raise ServiceError(str(exc)) from None
+    current = family.plan_on(end)
+    return build_report(got, plans, first, last, today, child=family.name, ratings=ratings,
+                        uses=used, birth_date=current.birth_date, made_on=today,
+                        plan_versions=[(seg.plan.version, seg.first) for seg in family.segments
+                                       if seg.first <= end])
+
+
+def default_paper() -> str:
+    """A4, or Letter where the locale says so (US, Canada and the other Letter countries)."""
+    import locale
+    from planner.reports.pdf import default_paper as by_locale
+    name = os.environ.get("LC_PAPER") or os.environ.get("LC_ALL") or os.environ.get("LANG")
+    if not name:
+        try:
+            name = locale.getlocale()[0]
+        except ValueError:
+            name = None
+    return by_locale(name)
 
 
 def report_bytes(store: Store, family: Family, first: date | None, last: date | None,
-                 today: date, fmt: str) -> bytes:
-    """The report as file bytes: fmt is "text", "csv", "json" or "pdf"."""
+                 today: date, fmt: str, paper: str | None = None) -> bytes:
+    """The report as file bytes: fmt is "text", "csv", "json" or "pdf" (on A4 or Letter)."""
     from planner.reports import formats
     if fmt not in formats.FORMATS:
         raise ServiceError(f"unknown report format {fmt!r} (use {', '.join(formats.FORMATS)})")
-    return formats.render(report(store, family, first, last, today), fmt)
+    if paper not in (None, "a4", "letter"):
+        raise ServiceError(f"paper must be a4 or letter (got {paper!r})")
+    return formats.render(report(store, family, first, last, today), fmt,
+                          paper=paper or default_paper())
 
 
 def report_pdf_bytes(store: Store, family: Family, first: date | None, last: date | None,

@@ -181,7 +181,8 @@ class AppState:
     # ------------------------------------------------------------ sharing
     def report(self, first: date | None, fmt: str) -> tuple[str, bytes]:
         """(file name, bytes) of the report from `first` to today."""
-        data = sharing.report_bytes(self.store, self.family, first, self.today, self.today, fmt)
+        paper = self.household().paper
+        data = sharing.report_bytes(self.store, self.family, first, self.today, self.today, fmt, paper)
         real_first, last = sharing.report_period(self.family, first, self.today, self.today)
         return sharing.report_filename(self.family, real_first, last, fmt), data
 
