@@ -226,6 +226,27 @@ def test_bounds_period_before_the_plan_leaves_the_activity_out():
     assert any(w.startswith("activity[0].detail: ended 2026-01-01") for w in warnings)
 
 
+def test_weighted_activity_without_weight_left_out():
+    cp = careplan(timed({"frequency": 3, "period": 1, "periodUnit": "wk"}, text="Weighted lap pad at homework"),
+                  timed({"frequency": 3, "period": 1, "periodUnit": "wk"}))
+    doc, warnings = careplan_to_plan(cp)
+    assert [a["activity"] for a in doc["activities"]] == ["tweezers-pickup"]
+    assert any(w.startswith("activity[0].detail: Weighted lap pad") and "no weight" in w for w in warnings)
+    cp["activity"][0]["detail"]["extension"] = [{"url": "urn:ot-home-planner:extension:dose", "extension": [
+        {"url": "weight-kg", "valueDecimal": 1.5}]}]
+    doc, _ = careplan_to_plan(cp)
+    assert doc["activities"][0]["weight_kg"] == 1.5 and doc["format"] == "ot-home-plan/2"
+    validate(doc)
+
+
+def test_bounds_backwards_left_out():
+    cp = careplan(timed({"frequency": 3, "period": 1, "periodUnit": "wk",
+                         "boundsPeriod": {"start": "2026-12-20", "end": "2026-12-01"}}),
+                  timed({"frequency": 2, "period": 1, "periodUnit": "wk"}, text="Bead stringing"))
+    doc, warnings = careplan_to_plan(cp)
+    assert len(doc["activities"]) == 1 and any("before it starts" in w for w in warnings)
+
+
 def test_count_becomes_an_end_date_with_a_warning():
     entry, warnings, doc = one({"frequency": 3, "period": 1, "periodUnit": "wk", "count": 6})
     assert entry["until"] == "2026-12-06"          # 6 sessions at 3 a week: two weeks from 23 Nov

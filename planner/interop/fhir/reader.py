@@ -1077,6 +1077,14 @@ class _Reader:
                              "progress_after_easy", "choice"} \
                     or "after-school" in entry.get("when", ()):
                 self.v2 = True
+            lib = self.library.get(entry.get("activity", ""))
+            if lib is not None and getattr(lib, "weighted", False) and "weight_kg" not in entry:
+                self.warn(where, f"{lib.title} is a weighted activity and the CarePlan gives no weight: left out "
+                                 "(add it in the plan builder with its weight in kg)")
+                continue
+            if first is not None and last is not None and last < first:
+                self.warn(where, f"ends {last}, before it starts {first}: left out")
+                continue
             if "notes" in entry and len(entry["notes"]) > 500:
                 self.warn(f"{where}", "notes cut to 500 characters")
                 entry["notes"] = _cut(entry["notes"], 500)
