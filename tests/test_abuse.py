@@ -109,7 +109,8 @@ def planner_process(args: list, *, env_extra: dict | None = None, timeout: float
     argv = [sys.executable.encode(), b"-m", b"planner", *[a if isinstance(a, bytes) else str(a).encode()
                                                          for a in args]]
     t0 = time.monotonic()
-    proc = subprocess.run(argv, capture_output=True, timeout=timeout, env=env, cwd=str(ROOT))
+    proc = subprocess.run(argv, capture_output=True, timeout=timeout, env=env, cwd=str(ROOT),
+                          stdin=subprocess.DEVNULL)
     return (proc.returncode, proc.stdout.decode("utf-8", "replace"),
             proc.stderr.decode("utf-8", "replace"), time.monotonic() - t0)
 
@@ -554,3 +555,405 @@ def test_bad_planner_today(family, monkeypatch, case):
     monkeypatch.setenv("PLANNER_TODAY", ENV_TODAY_CASES[case])
     run_refused(family, "done", MAYA)
     run_refused(family, "schedule", "--child", "Leo")
+
+
+# ------------------------------------------------------------------ bad arguments (real processes)
+
+BAD_BYTE_ARGS: dict[str, list] = {
+    "note-undecodable-byte": ["done", MAYA, "--note", b"fine \xff then"],
+    "note-overlong-utf8": ["done", MAYA, "--note", b"a\xc0\xafb"],
+    "item-id-undecodable-byte": ["done", b"maya-winter.20261127.wall-pushups\xfe.morning"],
+    "child-undecodable-byte": ["schedule", "--child", b"Ma\xffya"],
+    "csv-child-undecodable-byte": ["import", "{plan_csv}", "--child", b"Zo\xe9", "--start", "2026-11-23"],
+    "skip-note-encoded-surrogate": ["skip", MAYA, "--note", b"x\xed\xa0\x80y"],
+}
+BAD_BYTE_ENV: dict[str, bytes] = {
+    "today-undecodable-byte": b"2026-11-2\xff",
+    "today-ansi-escape": b"\x1b[2J2026-11-27",
+}
+
+
+def fifo(path: Path) -> Path:
+    os.mkfifo(path)
+    return path
+
+
+def loop(path: Path) -> Path:
+    other = path.with_name(path.name + "-other")
+    path.symlink_to(other)
+    other.symlink_to(path)
+    return path
+
+
+def unix_socket(path: Path) -> Path:
+    import socket
+    s = socket.socket(socket.AF_UNIX)
+    s.bind(str(path))
+    s.close()
+    return path
+
+
+# name -> (make the special file in a folder or None, the command with {special} in it)
+FILE_TYPE_CASES: dict[str, tuple] = {
+    "import-a-fifo": (fifo, ["import", "{special}"]),
+    "import-a-fifo-dry-run": (fifo, ["import", "{special}", "--dry-run"]),
+    "restore-a-fifo": (fifo, ["restore", "{special}"]),
+    "import-dev-zero": (None, ["import", "/dev/zero"]),
+    "import-dev-urandom": (None, ["import", "/dev/urandom"]),
+    "import-dev-null": (None, ["import", "/dev/null"]),
+    "restore-dev-zero": (None, ["restore", "/dev/zero"]),
+    "restore-dev-stdin": (None, ["restore", "/dev/stdin"]),
+    "import-symlink-loop": (loop, ["import", "{special}"]),
+    "restore-symlink-loop": (loop, ["restore", "{special}"]),
+    "import-dangling-symlink": (lambda p: (p.symlink_to(p.with_name("gone")), p)[1], ["import", "{special}"]),
+    "import-a-socket": (unix_socket, ["import", "{special}"]),
+    "report-onto-a-fifo": (fifo, ["report", "--child", "Maya", "-o", "{special}"]),
+    "calendar-onto-a-fifo": (fifo, ["calendar", "--child", "Maya", "-o", "{special}"]),
+    "backup-onto-a-fifo": (fifo, ["backup", "{special}"]),
+    "backup-onto-dev-full": (None, ["backup", "/dev/full"]),
+    "data-dir-is-a-fifo": (fifo, ["--data-dir", "{special}", "schedule"]),
+    "data-dir-is-a-symlink-loop": (loop, ["--data-dir", "{special}", "done", MAYA]),
+    "data-dir-is-dev-null": (None, ["--data-dir", "/dev/null", "done", MAYA]),
+}
+
+
+def check_process(folder: Path, args: list, env_extra: dict | None = None) -> str:
+    before = folder_snapshot(folder)
+    head = [] if args and args[0] == "--data-dir" else ["--data-dir", str(folder)]
+    try:
+        code, out, err, took = planner_process(head + args, env_extra=env_extra, timeout=TIME_LIMIT + 5)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the command hung")
+    assert_refused(code, out, err, took, before, folder_snapshot(folder))
+    return err
+
+
+@pytest.mark.parametrize("case", sorted(BAD_BYTE_ARGS))
+def test_bad_bytes_argument(family, tmp_path, case):
+    csv_path = tmp_path / "zoe.csv"
+    csv_path.write_text(CSV_GOOD, encoding="utf-8")
+    args = [str(csv_path) if a == "{plan_csv}" else a for a in BAD_BYTE_ARGS[case]]
+    check_process(family.data, args)
+
+
+@pytest.mark.parametrize("case", sorted(BAD_BYTE_ENV))
+def test_bad_bytes_planner_today(family, case):
+    check_process(family.data, ["schedule", "--child", "Maya"], {"PLANNER_TODAY": BAD_BYTE_ENV[case]})
+
+
+@pytest.mark.parametrize("case", sorted(FILE_TYPE_CASES))
+def test_special_file(family, tmp_path, case):
+    make, args = FILE_TYPE_CASES[case]
+    special = make(tmp_path / "special") if make else None
+    args = [a.replace("{special}", str(special)) for a in args]
+    kind = os.lstat(special).st_mode if special is not None else None
+    check_process(family.data, args)
+    if special is not None:
+        assert stat.S_IFMT(os.lstat(special).st_mode) == stat.S_IFMT(kind)   # not replaced by a file
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
+@pytest.mark.parametrize("command", ["import", "restore"])
+def test_unreadable_file(family, tmp_path, command):
+    p = tmp_path / "locked.json"
+    p.write_bytes(json.dumps(good_doc()).encode())
+    p.chmod(0)
+    try:
+        err = run_refused(family, command, str(p))
+    finally:
+        p.chmod(0o600)
+    assert "permission denied" in err
+
+
+# ------------------------------------------------------------------ bad backup archives
+
+@pytest.fixture(scope="module")
+def good_files(template) -> dict[str, bytes]:
+    """The files a backup of the family folder holds (checked to restore in test_good_archive)."""
+    from planner.services import sharing
+    from planner.storage.store import Store
+    data = sharing.backup_bytes(Store(template), datetime(2026, 11, 27, 18, 0))
+    return archive.verify(data, SCHEMA_VERSION).files
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def make_zip(members: list[tuple], *, manifest=None, files_for_manifest: dict | None = None,
+             manifest_over: dict | None = None, method=zipfile.ZIP_DEFLATED) -> bytes:
+    """members: (name, bytes[, ZipInfo changes]) written in order; the manifest lists
+    files_for_manifest (default: every data/ member) unless `manifest` gives its bytes."""
+    if manifest is None:
+        listed = files_for_manifest if files_for_manifest is not None else {
+            m[0][len("data/"):]: m[1] for m in members if m[0].startswith("data/")}
+        doc = {"format": archive.FORMAT, "created": "2026-11-27T18:00:00",
+               "schema_version": SCHEMA_VERSION,
+               "files": {k: {"size": len(v), "sha256": sha(v)} for k, v in listed.items()}}
+        doc.update(manifest_over or {})
+        manifest = json.dumps(doc).encode()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", method) as zf:
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")           # duplicate names on purpose
+            if manifest is not False:
+                zf.writestr("manifest.json", manifest)
+            for m in members:
+                info = zipfile.ZipInfo(m[0], date_time=(2026, 11, 27, 18, 0, 0))
+                info.compress_type = method
+                info.external_attr = 0o600 << 16
+                for k, v in (m[2] if len(m) > 2 else {}).items():
+                    setattr(info, k, v)
+                zf.writestr(info, m[1])
+    return buf.getvalue()
+
+
+def backup_with(files: dict[str, bytes], **kw) -> bytes:
+    return make_zip([("data/" + k, v) for k, v in sorted(files.items())], **kw)
+
+
+def changed(good: dict[str, bytes], rel: str, change) -> bytes:
+    doc = json.loads(good[rel])
+    change(doc)
+    return backup_with({**good, rel: json.dumps(doc).encode()})
+
+
+def first_plan(doc) -> dict:
+    return doc["plans"]["1"]
+
+
+def first_record(doc) -> dict:
+    return next(iter(doc["completions"].values()))
+
+
+def patch_zip_flag(data: bytes, name: bytes, flag: int) -> bytes:
+    """Set a general-purpose flag bit of one member in its local and central headers."""
+    out = bytearray(data)
+    for sig, off in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        i = 0
+        while (i := out.find(sig, i)) != -1:
+            name_at = i + (30 if sig == b"PK\x03\x04" else 46)
+            n = struct.unpack_from("<H", out, i + (26 if sig == b"PK\x03\x04" else 28))[0]
+            if bytes(out[name_at:name_at + n]) == name:
+                struct.pack_into("<H", out, i + off, struct.unpack_from("<H", out, i + off)[0] | flag)
+            i += 4
+    return bytes(out)
+
+
+def patch_sizes(data: bytes, name: bytes, size: int) -> bytes:
+    """Declare another uncompressed size for one member (local and central headers)."""
+    out = bytearray(data)
+    for sig, off, name_len_at, name_at in ((b"PK\x03\x04", 22, 26, 30), (b"PK\x01\x02", 24, 28, 46)):
+        i = 0
+        while (i := out.find(sig, i)) != -1:
+            n = struct.unpack_from("<H", out, i + name_len_at)[0]
+            if bytes(out[i + name_at:i + name_at + n]) == name:
+                struct.pack_into("<I", out, i + off, size)
+            i += 4
+    return bytes(out)
+
+
+def patch_method(data: bytes, name: bytes, method: int) -> bytes:
+    out = bytearray(data)
+    for sig, off, name_len_at, name_at in ((b"PK\x03\x04", 8, 26, 30), (b"PK\x01\x02", 10, 28, 46)):
+        i = 0
+        while (i := out.find(sig, i)) != -1:
+            n = struct.unpack_from("<H", out, i + name_len_at)[0]
+            if bytes(out[i + name_at:i + name_at + n]) == name:
+                struct.pack_into("<H", out, i + off, method)
+            i += 4
+    return bytes(out)
+
+
+def lying_bomb(good: dict[str, bytes]) -> bytes:
+    """A member that says it holds 40 bytes but inflates to 20 MB."""
+    files = {**good, "photos/bomb.jpg": b"\0" * 40}
+    data = backup_with({k: v for k, v in files.items() if k != "photos/bomb.jpg"},
+                       files_for_manifest=files)
+    buf = io.BytesIO(data)
+    with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("data/photos/bomb.jpg", b"\0" * 20_000_000)
+    return patch_sizes(buf.getvalue(), b"data/photos/bomb.jpg", 40)
+
+
+def declared_huge(good: dict[str, bytes]) -> bytes:
+    """A member that declares 3 GB."""
+    files = {**good, "photos/huge.jpg": b"\0" * 1000}
+    return patch_sizes(backup_with(files), b"data/photos/huge.jpg", 3_000_000_000)
+
+
+def many_members(good: dict[str, bytes]) -> bytes:
+    files = dict(good)
+    files.update({f"photos/p{i}.jpg": b"x" for i in range(archive.MAX_MEMBERS + 1)})
+    return backup_with(files, method=zipfile.ZIP_STORED)
+
+
+def other_app(kind: str) -> bytes:
+    if kind == "docx":
+        return make_zip([("[Content_Types].xml", b"<?xml version='1.0'?><Types/>"),
+                         ("word/document.xml", b"<w:document/>")], manifest=False)
+    if kind == "extension":
+        return make_zip([("background.js", b"chrome.runtime")],
+                        manifest=json.dumps({"manifest_version": 3, "name": "x"}).encode())
+    if kind == "jar":
+        return make_zip([("META-INF/MANIFEST.MF", b"Manifest-Version: 1.0\n"), ("A.class", b"\xca\xfe")],
+                        manifest=False)
+    raise AssertionError(kind)
+
+
+def _colliding(good: dict[str, bytes], rel: str) -> bytes:
+    return backup_with({**good, rel: b"not a folder"})
+
+
+def _symlink_member(good: dict[str, bytes]) -> bytes:
+    files = {**good, "photos/passwd.jpg": b"/etc/passwd"}
+    members = [("data/" + k, v) if k != "photos/passwd.jpg" else
+               ("data/" + k, v, {"external_attr": (stat.S_IFLNK | 0o777) << 16, "create_system": 3})
+               for k, v in sorted(files.items())]
+    return make_zip(members)
+
+
+def _leo_record_in_mayas_week(good: dict[str, bytes]) -> bytes:
+    leo = json.loads(good["history/leo/2026-W48.json"])
+    maya = json.loads(good["history/maya/2026-W48.json"])
+    maya["completions"]["99"] = first_record(leo)
+    return backup_with({**good, "history/maya/2026-W48.json": json.dumps(maya).encode()})
+
+
+def _record_in_wrong_week(good: dict[str, bytes]) -> bytes:
+    doc = json.loads(good["history/maya/2026-W48.json"])
+    rec = first_record(doc)
+    rec["date"] = "2026-12-25"
+    rec["item_id"] = rec["item_id"].replace("20261127", "20261225").replace("20261124", "20261225")
+    return backup_with({**good, "history/maya/2026-W48.json": json.dumps(doc).encode()})
+
+
+def _dup_json_key(good: dict[str, bytes]) -> bytes:
+    """meta.json names its schema twice (json.loads alone keeps the last one silently)."""
+    return backup_with({**good, "meta.json": b'{"schema_version": 1, "schema_version": 2}'})
+
+
+ARCHIVE_CASES = {
+    # valid JSON of the wrong shape
+    "plans-as-empty-list": lambda g: backup_with({**g, "plans.json": b'{"plans": []}'}),
+    "plans-table-a-string": lambda g: backup_with({**g, "plans.json": b'{"plans": "all"}'}),
+    "plans-json-an-array": lambda g: backup_with({**g, "plans.json": b'[]'}),
+    "plan-record-without-plan": lambda g: changed(g, "plans.json", lambda d: first_plan(d).pop("plan")),
+    "plan-record-version-text": lambda g: changed(g, "plans.json",
+                                                  lambda d: first_plan(d).update(version="one")),
+    "plan-record-bad-child-key": lambda g: changed(g, "plans.json",
+                                                   lambda d: first_plan(d).update(child_key="../../etc")),
+    "plan-record-child-key-spaces": lambda g: changed(g, "plans.json",
+                                                      lambda d: first_plan(d).update(child_key="Maya B")),
+    "plan-record-effective-9999": lambda g: changed(g, "plans.json",
+                                                    lambda d: first_plan(d).update(effective_from="9999-12-31")),
+    "plan-start-0001": lambda g: changed(g, "plans.json",
+                                         lambda d: first_plan(d)["plan"].update(start="0001-01-01")),
+    "plan-child-name-ansi": lambda g: changed(g, "plans.json",
+                                              lambda d: first_plan(d)["plan"].update(child="\x1b[2JMaya")),
+    "plan-activities-not-a-list": lambda g: changed(g, "plans.json",
+                                                    lambda d: first_plan(d)["plan"].update(activities=7)),
+    "history-record-without-date": lambda g: changed(g, "history/maya/2026-W48.json",
+                                                     lambda d: first_record(d).pop("date")),
+    "history-record-date-not-real": lambda g: changed(g, "history/maya/2026-W48.json",
+                                                      lambda d: first_record(d).update(date="2026-02-30")),
+    "history-record-status-unknown": lambda g: changed(g, "history/maya/2026-W48.json",
+                                                       lambda d: first_record(d).update(status="exploded")),
+    "history-record-note-ansi": lambda g: changed(g, "history/maya/2026-W48.json",
+                                                  lambda d: first_record(d).update(note="\x1b[31mred")),
+    "history-completions-a-list": lambda g: backup_with({**g, "history/maya/2026-W48.json":
+                                                         b'{"completions": [{"date": "2026-11-27"}]}'}),
+    "history-week-99": lambda g: backup_with({**g, "history/maya/2026-W99.json": b'{"completions": {}}'}),
+    "history-of-a-child-without-plan": lambda g: backup_with({**g, "history/zoe/2026-W48.json":
+                                                              g["history/maya/2026-W48.json"]}),
+    "history-record-of-the-sibling": _leo_record_in_mayas_week,
+    "history-record-in-the-wrong-week": _record_in_wrong_week,
+    "settings-household-wrong-shape": lambda g: backup_with({**g, "settings.json":
+                                                             b'{"household": {"1": {"slot_times": "07:00"}}}'}),
+    "settings-pause-not-a-date": lambda g: backup_with({**g, "settings.json": json.dumps(
+        {"children": {"1": {"child_key": "maya", "pauses": ["christmas"]}}}).encode()}),
+    "duplicate-json-key-in-meta": _dup_json_key,
+    "plans-with-5000-digit-number": lambda g: backup_with({**g, "plans.json":
+                                                           b'{"plans": {}, "n": ' + b"9" * 5000 + b"}"}),
+    "plans-nested-100000-deep": lambda g: backup_with({**g, "plans.json":
+                                                       b'{"x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"}),
+    "meta-schema-as-text": lambda g: backup_with({**g, "meta.json": b'{"schema_version": "2"}'}),
+    "meta-schema-newer": lambda g: backup_with({**g, "meta.json": b'{"schema_version": 99}'}),
+    "meta-missing": lambda g: backup_with({k: v for k, v in g.items() if k != "meta.json"}),
+    # the manifest
+    "manifest-newer-schema": lambda g: backup_with(g, manifest_over={"schema_version": SCHEMA_VERSION + 1}),
+    "manifest-schema-true": lambda g: backup_with(g, manifest_over={"schema_version": True}),
+    "manifest-format-missing": lambda g: backup_with(g, manifest_over={"format": None}),
+    "manifest-not-json": lambda g: backup_with(g, manifest=b"format: backup"),
+    "manifest-an-array": lambda g: backup_with(g, manifest=b"[]"),
+    "manifest-created-garbage": lambda g: backup_with(g, manifest_over={"created": "yesterday"}),
+    "manifest-lists-nothing": lambda g: backup_with(g, manifest_over={"files": {}}),
+    "manifest-size-negative": lambda g: backup_with(g, manifest_over={"files": {
+        k: {"size": -1, "sha256": sha(v)} for k, v in g.items()}}),
+    "manifest-without-checksums": lambda g: backup_with(g, manifest_over={"files": {
+        k: {"size": len(v)} for k, v in g.items()}}),
+    "member-not-in-manifest": lambda g: backup_with({**g, "photos/x.jpg": b"x"}, files_for_manifest=g),
+    "manifest-entry-without-member": lambda g: backup_with(
+        {k: v for k, v in g.items() if k != "settings.json"} if "settings.json" in g else
+        {k: v for k, v in g.items() if k != "history/leo/2026-W48.json"}, files_for_manifest=g),
+    "no-manifest": lambda g: backup_with(g, manifest=False),
+    "duplicate-member-names": lambda g: make_zip([("data/" + k, v) for k, v in sorted(g.items())]
+                                                 + [("data/plans.json", b'{"plans": {}}')], files_for_manifest=g),
+    "duplicate-manifest": lambda g: make_zip([("manifest.json", b"{}")] + [("data/" + k, v) for k, v in g.items()]),
+    # names
+    "path-traversal-dotdot": lambda g: backup_with({**g, "../../evil.json": b"{}"}),
+    "path-traversal-inner-dotdot": lambda g: backup_with({**g, "history/../../evil.json": b"{}"}),
+    "path-traversal-absolute": lambda g: make_zip([("data/" + k, v) for k, v in g.items()]
+                                                  + [("/tmp/evil.json", b"{}")], files_for_manifest=g),
+    "path-backslash": lambda g: backup_with({**g, "history\\..\\..\\evil.json": b"{}"}),
+    "path-dot-segment": lambda g: backup_with({**g, "./plans2.json": b"{}"}),
+    "path-windows-drive": lambda g: backup_with({**g, "C:/evil.json": b"{}"}),
+    "path-control-char": lambda g: backup_with({**g, "photos/a\x1b[2J.jpg": b"x"}),
+    "path-lock-file": lambda g: backup_with({**g, ".lock": b""}),
+    "path-bak-file": lambda g: backup_with({**g, "plans.json.bak": g["plans.json"]}),
+    "path-restore-copies": lambda g: backup_with({**g, "restore-copies/x/plans.json": g["plans.json"]}),
+    "directory-entry": lambda g: make_zip([("data/" + k, v) for k, v in g.items()] + [("data/photos/", b"")],
+                                          files_for_manifest=g),
+    "member-collides-with-history-folder": lambda g: _colliding(g, "history"),
+    "member-collides-with-child-folder": lambda g: _colliding(g, "history/maya"),
+    "symlink-member": _symlink_member,
+    # the zip itself
+    "encrypted-member": lambda g: patch_zip_flag(backup_with(g), b"data/plans.json", 0x1),
+    "unknown-compression-method": lambda g: patch_method(backup_with(g), b"data/plans.json", 99),
+    "zip-bomb-lying-size": lying_bomb,
+    "zip-bomb-declares-3gb": declared_huge,
+    "too-many-members": many_members,
+    "truncated-half": lambda g: backup_with(g)[: len(backup_with(g)) // 2],
+    "garbage-before-zip": lambda g: b"MZ\x90\x00" + backup_with(g),
+    "empty-file": lambda g: b"",
+    "another-app-docx": lambda g: other_app("docx"),
+    "another-app-browser-extension": lambda g: other_app("extension"),
+    "another-app-jar": lambda g: other_app("jar"),
+}
+
+
+def test_good_archive_restores(family, good_files, tmp_path):
+    """The cases above break an archive that is otherwise good: the unbroken one restores."""
+    p = tmp_path / "good.zip"
+    p.write_bytes(backup_with(good_files))
+    code, out, err = family("restore", str(p))
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("case", sorted(ARCHIVE_CASES))
+def test_bad_archive(family, good_files, tmp_path, case):
+    p = tmp_path / "backup.zip"
+    p.write_bytes(ARCHIVE_CASES[case](good_files))
+    err = run_refused(family, "restore", str(p))
+    assert "not restored" in err, err
+    leftovers = [q.name for q in family.data.parent.iterdir() if ".restore-" in q.name]
+    assert leftovers == [], leftovers
+    assert not (tmp_path / "evil.json").exists() and not Path("/tmp/evil.json").exists()
+    assert not (family.data / "restore-copies").exists()
+
+
+def test_counts():
+    bad_args = len(ARG_CASES) + len(ENV_TODAY_CASES) + len(BAD_BYTE_ARGS) + len(BAD_BYTE_ENV) \
+        + len(FILE_TYPE_CASES)
+    assert len(PLAN_CASES) >= 100 and bad_args >= 40 and len(ARCHIVE_CASES) >= 30

@@ -102,7 +102,7 @@ SINGLE_LINE = {"name", "title", "kid_title", "contact", "id"}     # names and ti
 
 def _text(value: Any, where: str, max_len: int, min_len: int = 1) -> str:
     """Text NFC-normalised, with no control characters or lone surrogates; runs of spaces fold
-    (line breaks are kept in multi-line text)."""
+    (line breaks are kept in multi-line text such as notes; names and titles are one line)."""
     if not isinstance(value, str):
         raise PlanError(where, f"must be text (got {_show(value)})")
     single = where.rsplit(".", 1)[-1].split("[", 1)[0] in SINGLE_LINE

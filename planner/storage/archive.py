@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import stat
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -104,9 +105,25 @@ def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
     return data
 
 
+class _Twice(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list) -> dict:
+    out = {}
+    for k, v in pairs:
+        if k in out:
+            raise _Twice(k)
+        out[k] = v
+    return out
+
+
 def _json_object(data: bytes, what: str) -> dict:
+    """A member's JSON object; a key given twice is refused (json.loads alone keeps the last)."""
     try:
-        doc = json.loads(data.decode("utf-8"))
+        doc = json.loads(data.decode("utf-8"), object_pairs_hook=_no_duplicates)
+    except _Twice as exc:
+        raise ArchiveError(f"{what} gives the field {str(exc.args[0])[:40]!r} twice") from None
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise ArchiveError(f"{what} is not valid JSON") from None
     if not isinstance(doc, dict):
@@ -175,6 +192,10 @@ def _verify(data: bytes, max_schema: int) -> Backup:
         for name in names:
             if name != MANIFEST and (not name.startswith(PREFIX) or not safe_name(name[len(PREFIX):])):
                 raise ArchiveError(f"unsafe or unexpected file name in the backup: {name!r}")
+        for info in infos:
+            kind = stat.S_IFMT(info.external_attr >> 16)
+            if info.create_system == 3 and kind not in (0, stat.S_IFREG):      # made on Unix
+                raise ArchiveError(f"{info.filename} is a link or a special file, not a file")
         members = {n[len(PREFIX):] for n in names if n != MANIFEST}
         if members != set(listed):
             extra = sorted(members - set(listed))

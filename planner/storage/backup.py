@@ -142,13 +142,27 @@ def check_folder(folder: Path) -> None:
         records = probe.plan_records()
         probe.household()
         keys = {r.child_key for r in records}
+        for r in records:
+            _check_plan_record(r)
         for key in keys:
             probe.child_settings(key)
+            owned = {r.plan_id for r in records if r.child_key == key}
             for week in probe.history_weeks(key):
                 year, wk = int(week[:4]), int(week[6:8])
                 monday = datetime.fromisocalendar(year, wk, 1).date()
-                probe.completions(key, monday, monday + timedelta(days=6))
-                probe.uses(key, monday, monday + timedelta(days=6))
+                sunday = monday + timedelta(days=6)
+                rel = f"history/{key}/{week}.json"
+                stored = probe._rows(probe._read(rel), "completions")
+                got = probe.completions(key, monday, sunday)
+                if len(got) != len(stored):
+                    raise BackupProblem(f"{rel} holds records dated outside its week, or one item "
+                                        "twice")
+                for c in got.values():
+                    if c.plan_id not in owned:
+                        raise BackupProblem(f"{rel} holds a record of another child's plan "
+                                            f"({c.plan_id[:40]!r})")
+                    _check_text(c.note, f"{rel}: a note", 2000, multiline=True)
+                probe.uses(key, monday, sunday)
             probe.goal_ratings(key)
             probe.level_changes(key)
         hist = folder / "history"
@@ -166,6 +180,37 @@ def check_folder(folder: Path) -> None:
         raise BackupProblem(f"the backup's data cannot be read ({exc.__class__.__name__})") from None
     finally:
         probe.close()
+
+
+def _check_text(value: object, what: str, max_len: int, multiline: bool = False) -> None:
+    from planner.core.text import BadText, clean_text
+    try:
+        clean_text(value, what, max_len, multiline=multiline)
+    except BadText as exc:
+        raise BackupProblem(str(exc)) from None
+
+
+def _check_plan_record(r) -> None:
+    """What an import would have refused must not come in through a backup either: dates outside
+    2000-2100, names with control characters or line breaks, notes with control characters."""
+    from planner.core.dates import BadDate, check_year
+    p = r.plan
+    where = f"plan {r.plan_id[:40]!r}"
+    try:
+        for d in (r.effective_from, p.start, p.end, p.birth_date):
+            if d is not None:
+                check_year(d)
+    except BadDate as exc:
+        raise BackupProblem(f"{where}: {exc}") from None
+    _check_text(p.child, f"{where}: the child's name", 200)
+    for g in p.goals:
+        _check_text(g.text, f"{where}: a goal", 2000, multiline=True)
+    for a in p.activities:
+        _check_text(a.title, f"{where}: an activity title", 400)
+        _check_text(a.kid_title, f"{where}: an activity title", 400)
+        _check_text(a.notes, f"{where}: an activity's notes", 5000, multiline=True)
+        for step in a.steps:
+            _check_text(step, f"{where}: a step", 2000, multiline=True)
 
 
 def restore(store: "Store", data: bytes, now: datetime) -> Restored:
