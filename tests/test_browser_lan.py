@@ -225,6 +225,7 @@ def test_terminal_shows_the_link_and_a_qr_code_and_a_new_code_pairs(browser, lan
     page.get_by_text("This week so far", exact=False).first.wait_for(timeout=10000)
     assert foreign(tablet, base) == []
     assert [d.name for d in web.list_devices(data)] == ["Chrome on Linux computer"]
+    assert "Paired: Chrome on Linux computer" in log.read_text("utf-8")
     tablet.close()
 
 

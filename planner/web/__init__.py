@@ -133,6 +133,8 @@ def run(main: Callable, data_dir: Path, assets_dir: Path, host: str | None = Non
               file=sys.stderr, flush=True)
         lan = True
     app = HomeServer(main, data_dir, assets_dir, lan=lan)
+    app.on_paired = lambda d: print(f"Paired: {d.name}. Settings lists the paired devices.",
+                                    file=sys.stderr, flush=True)
     app.warm()
     base = f"http://{_url_host(host)}:{port}"
     local = f"http://127.0.0.1:{port}" if host in ("0.0.0.0", "::", "127.0.0.1") else base

@@ -160,6 +160,7 @@ class HomeServer:
         self._pages: dict[str, static.Asset] | None = None
         self._pages_lock = asyncio.Lock()
         self._sockets: dict[str, set[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = {}
+        self.on_paired: Callable[[dev.Device], None] | None = None     # e.g. tell the terminal
         self.book.removed_listeners.append(self._revoke)
 
     # ------------------------------------------------------------ generated pages
@@ -358,6 +359,8 @@ class HomeServer:
             return await self._html(send, 403, BAD_CODE)
         device, token = result
         log.info("paired a new device: %s (%s)", device.name, device.id)
+        if self.on_paired is not None:
+            self.on_paired(device)
         cookie = (f"{COOKIE}={token}; Max-Age={COOKIE_MAX_AGE}; Path=/; HttpOnly; SameSite=Strict")
         # A page of our own moves on to the app: the request from it is same-site, so the
         # Strict cookie goes along even when the link came from a camera app.
