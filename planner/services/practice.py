@@ -181,6 +181,9 @@ def ready_to_progress(store: Store, family: Family, key: str, today: date) -> st
     entry = plan.activity(key)
     if entry is None or not entry.progress_after_easy:
         return None
+    if any(ch.plan_id == plan.plan_id and ch.activity == key and ch.date > today
+           for ch in family.level_changes):
+        return None                            # already accepted: it starts tomorrow
     got = days(store, family, today - timedelta(days=LOOKBACK_DAYS), LOOKBACK_DAYS + 1)
     items = [it for d in got for it in d.items if it.key == key and it.plan_id == plan.plan_id]
     if not items:
