@@ -86,7 +86,7 @@ def assert_refused(code, out, err, elapsed, before, after) -> None:
 
 def run_refused(cli, *args: str, data_dir: Path | None = None) -> str:
     """Run one command in-process and check every promise of a refusal; return the error line."""
-    folder = cli.data
+    folder = Path(data_dir) if data_dir is not None else cli.data
     before = folder_snapshot(folder)
     t0 = time.monotonic()
     try:
@@ -957,3 +957,101 @@ def test_counts():
     bad_args = len(ARG_CASES) + len(ENV_TODAY_CASES) + len(BAD_BYTE_ARGS) + len(BAD_BYTE_ENV) \
         + len(FILE_TYPE_CASES)
     assert len(PLAN_CASES) >= 100 and bad_args >= 40 and len(ARCHIVE_CASES) >= 30
+
+
+# ------------------------------------------------------------------ full disk, read-only folder
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 256 KB tmpfs of our own (root only); unmounted at the end."""
+    where = tmp_path / "disk"
+    where.mkdir()
+    try:
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(where)],
+                              capture_output=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        done = None
+    if done is None or done.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root and mount permission)")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], capture_output=True, timeout=10)
+
+
+def fill_disk(where: Path) -> None:
+    """Write a filler file until the file system is full."""
+    fd = os.open(where / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        while True:
+            os.write(fd, b"\0" * 4096)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    assert shutil.disk_usage(where).free < 4096
+
+
+def test_full_disk_refuses_writes_and_keeps_the_data(family, template, tmp_path, small_disk):
+    data = small_disk / "data"
+    shutil.copytree(template, data, symlinks=True)
+    schedule_before = family("schedule", "--child", "Maya", "--json", data_dir=data)
+    assert schedule_before[0] == 0
+    plan = tmp_path / "zoe.json"
+    plan.write_bytes(json.dumps(good_doc()).encode())
+    fill_disk(small_disk)
+    for args in (("done", "maya-winter.20261126.wall-pushups.morning", "--note", "x" * 400),
+                 ("import", str(plan)),
+                 ("skip", "leo-winter.20261127.wall-pushups.morning"),
+                 ("pin", "--clear")):
+        err = run_refused(family, *args, data_dir=data)
+        if args[0] != "pin" or "full" in err:
+            assert "disk is full" in err, err
+    assert [p.name for p in small_disk.iterdir() if p.name.startswith(".tmp-")] == []
+    (small_disk / "filler").unlink()
+    assert family("schedule", "--child", "Maya", "--json", data_dir=data) == schedule_before
+    code, _, err = family("done", "maya-winter.20261126.wall-pushups.morning", data_dir=data)
+    assert code == 0, err                    # room again: the same write works
+
+
+@pytest.fixture
+def read_only(tmp_path, template):
+    """The family folder on a read-only file system (root: a tmpfs remounted read-only), or with
+    read-only permissions (other users)."""
+    where = tmp_path / "ro"
+    where.mkdir()
+    if os.geteuid() == 0:
+        ok = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(where)],
+                            capture_output=True, timeout=10).returncode == 0
+        if not ok:
+            pytest.skip("root, but cannot mount a tmpfs (permissions would be ignored)")
+        try:
+            shutil.copytree(template, where / "data", symlinks=True)
+            assert subprocess.run(["mount", "-o", "remount,ro", str(where)], capture_output=True,
+                                  timeout=10).returncode == 0
+            yield where / "data"
+        finally:
+            subprocess.run(["umount", "-l", str(where)], capture_output=True, timeout=10)
+        return
+    shutil.copytree(template, where / "data", symlinks=True)
+    paths = [where / "data", *(where / "data").rglob("*")]
+    for p in paths:
+        p.chmod(0o555 if p.is_dir() else 0o444)
+    try:
+        yield where / "data"
+    finally:
+        for p in paths:
+            p.chmod(0o755 if p.is_dir() else 0o644)
+
+
+def test_read_only_folder_refuses_writes_and_still_reads(family, tmp_path, read_only):
+    plan = tmp_path / "zoe.json"
+    plan.write_bytes(json.dumps(good_doc()).encode())
+    for args in (("done", "maya-winter.20261126.wall-pushups.morning"), ("import", str(plan)),
+                 ("undo", MAYA), ("pin", "--clear")):
+        err = run_refused(family, *args, data_dir=read_only)
+        assert "read-only" in err or "permission denied" in err, err
+    code, out, err = family("schedule", "--child", "Maya", "--json", data_dir=read_only)
+    assert code == 0 and json.loads(out)["days"], err
+    code, out, err = family("report", "--child", "Leo", "--format", "json", data_dir=read_only)
+    assert code == 0, err

@@ -59,16 +59,25 @@ def atomic_write_bytes(path: Path, data: bytes, keep_backup: bool = True,
     tmp = folder / f"{TMP_MARK}{path.name}.{os.getpid()}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        view = memoryview(data)
-        half = len(view) // 2
-        os.write(fd, view[:half])
-        if hook:
-            hook("mid-temp-write")
-        while half < len(view):
-            half += os.write(fd, view[half:])
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        try:
+            view = memoryview(data)
+            half = 0
+            while half < len(view) // 2:
+                half += os.write(fd, view[half:len(view) // 2])
+            if hook:
+                hook("mid-temp-write")
+            while half < len(view):
+                half += os.write(fd, view[half:])
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except BaseException:
+        # A full disk or a failed fsync: the temp file goes, the real file was never touched.
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
     if hook:
         hook("before-replace")
     if keep_backup and path.exists():
