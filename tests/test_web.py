@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import socket
 import threading
 import time
@@ -398,3 +399,20 @@ def test_devices_file_is_readable_json_with_the_format(tmp_path):
 ])
 def test_a_server_reachable_from_other_machines_always_needs_pairing(host, lan, expected):
     assert web.needs_pairing(host, lan) is expected
+
+
+def test_gzip_cache_drops_files_unused_for_sixty_days(tmp_path):
+    g = static.Gzipper(tmp_path / "gz")
+    src = tmp_path / "big.js"
+    src.write_text("let x = 1;\n" * 500)
+    enc = g.get(static.Asset.from_file(src))
+    old = tmp_path / "gz" / "ab" / "ab-old.js.gz"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"x")
+    past = time.time() - 61 * 86400
+    os.utime(old, (past, past))
+    assert g.prune() == 1 and not old.exists() and enc.path.exists()
+    os.utime(enc.path, (past, past))
+    again = static.Gzipper(tmp_path / "gz")                # a later start uses it: kept
+    assert again.get(static.Asset.from_file(src)).path == enc.path
+    assert again.prune() == 0 and enc.path.exists()

@@ -2,7 +2,8 @@
 
 Each compressible file is gzipped the first time it is asked for (or by the warm-up
 thread at start) and kept in a cache folder outside the data folder, named by the
-source file's path, size and modification time; a later start reads it back. Files
+source file's path, size and modification time; a later start reads it back (files no
+server used for 60 days are removed). Files
 whose URL carries the build id (`/_v/<id>/...`: the Flutter engine and the app's
 compiled code) never change under that URL and are cached by the browser for a year;
 everything else is revalidated with its ETag (`no-cache`), so a changed picture or a
@@ -15,6 +16,7 @@ import hashlib
 import mimetypes
 import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -125,9 +127,29 @@ class Gzipper:
         target = self._target(asset)
         if target is not None and target.exists():
             enc = Encoded(size=target.stat().st_size, path=target)
+            try:
+                os.utime(target)          # still in use: `prune` keeps it
+            except OSError:
+                pass
             self._memory[asset.key] = enc
             return enc
         return False
+
+    def prune(self, max_age_days: float = 60) -> int:
+        """Remove gzip files no server used for `max_age_days` (left by older Flet versions or
+        changed pictures); returns how many."""
+        if self.folder is None or not self.folder.is_dir():
+            return 0
+        cutoff = time.time() - max_age_days * 86400
+        gone = 0
+        for f in self.folder.glob("*/*.gz"):
+            try:
+                if f.stat().st_mtime < cutoff:
+                    f.unlink()
+                    gone += 1
+            except OSError:
+                pass
+        return gone
 
     def _target(self, asset: Asset) -> Path | None:
         if self.folder is None or asset.path is None:
@@ -173,6 +195,7 @@ class Gzipper:
                     self.get(a)
                 except OSError:
                     pass
+            self.prune()
         t = threading.Thread(target=run, name="gzip-warm-up", daemon=True)
         t.start()
         return t
