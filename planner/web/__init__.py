@@ -145,8 +145,9 @@ def run(main: Callable, data_dir: Path, assets_dir: Path, host: str | None = Non
         print("Only paired devices get in.", file=sys.stderr, flush=True)
         announce(data_dir, base)
 
+    # Ctrl+C: open sessions get 3 s to close, then the server stops anyway.
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", ws="websockets-sansio",
-                            lifespan="on")
+                            lifespan="on", timeout_graceful_shutdown=3)
     server = uvicorn.Server(config)
 
     def after_start():
