@@ -14,14 +14,14 @@ from planner.storage.store import Store
 
 def cmd_import(args: argparse.Namespace, store: Store, today: date) -> int:
     from planner.core.importer import CsvOptions
-    data = plans.read_plan_bytes(args.file)
+    data = plans.read_import_bytes(args.file)
     opts = CsvOptions(
         child=args.child, start=args.start.isoformat() if args.start else None,
         end=args.end.isoformat() if args.end else None, daily_minutes=args.daily_minutes,
         weekday_minutes=args.weekday_minutes, weekend_minutes=args.weekend_minutes,
         rest_days=args.rest_days, plan_id=args.plan_id, version=args.version,
     )
-    plan = plans.parse_plan(data, args.file, opts)
+    plan = plans.parse_plan(data, args.file, opts, today)
     outcome = plans.import_plan(store, plan, today, dry_run=args.dry_run)
     print(outcome.summary())
     for w in outcome.warnings:

@@ -59,7 +59,7 @@ DAILY_SPREAD: dict[int, tuple[str, ...]] = {
     3: ("morning", "afternoon", "evening"),
     4: ("morning", "midday", "afternoon", "evening"),
     5: ("morning", "midday", "afternoon", "evening", "bedtime"),
-    6: SLOTS,
+    6: tuple(s for s in SLOTS if s != "after-school"),
 }
 
 

@@ -439,8 +439,9 @@ def plan_load(plan: Plan) -> Load:
 
 
 def plan_warnings(plan: Plan) -> list[str]:
-    """Plain-words warnings about a plan that imports but asks a lot."""
-    out = []
+    """Plain-words warnings about a plan that imports but asks a lot (and the importer's own,
+    such as an activity outside its age range)."""
+    out = list(plan.warnings)
     load = plan_load(plan)
     if load.week_minutes > load.week_budget:
         out.append(f"the plan asks for {load.week_minutes} minutes a week but the budget is "

@@ -60,9 +60,14 @@ def looks_like_csv(name: str, data: bytes) -> bool:
     return head not in (b"{", b"[")
 
 
-def parse_plan(data: bytes, name: str, csv_options: CsvOptions | None = None) -> Plan:
-    """Bytes of an uploaded or opened file -> Plan; errors name the file."""
+def parse_plan(data: bytes, name: str, csv_options: CsvOptions | None = None,
+               today: date | None = None) -> Plan:
+    """Bytes of an uploaded or opened file (our JSON, a spreadsheet CSV, or an HL7 FHIR CarePlan
+    or Bundle) -> Plan; errors name the file. What a FHIR file could not carry comes back as the
+    plan's warnings."""
     label = Path(name).name or "plan"
+    if looks_like_fhir(data):
+        return _parse_fhir(data, label, today)
     try:
         if looks_like_csv(name, data):
             return importer.parse_plan_csv(data, csv_options or CsvOptions(), load_library(),
@@ -71,6 +76,40 @@ def parse_plan(data: bytes, name: str, csv_options: CsvOptions | None = None) ->
     except PlanError as exc:
         where = f"{exc.where}: " if exc.where else ""
         raise ServiceError(f"{label}: {where}{exc.message}") from None
+
+
+def looks_like_fhir(data: bytes) -> bool:
+    head = data[:4096]
+    if b'"resourceType"' not in head and b'"resourceType"' not in data[:200_000]:
+        return False
+    from planner.interop.fhir import looks_like_fhir as fhir
+    return fhir(data)
+
+
+def _parse_fhir(data: bytes, label: str, today: date | None) -> Plan:
+    from dataclasses import replace as dc_replace
+
+    from planner.interop.fhir import FhirError, careplan_to_plan
+    try:
+        doc, warnings = careplan_to_plan(data, today=today)
+    except FhirError as exc:
+        raise ServiceError(f"{label}: {exc}") from None
+    try:
+        plan = importer.plan_from_dict(doc, load_library(), picture_names())
+    except PlanError as exc:
+        where = f"{exc.where}: " if exc.where else ""
+        raise ServiceError(f"{label}: the CarePlan maps to a plan that is not valid ({where}{exc.message})") from None
+    return dc_replace(plan, warnings=tuple(warnings) + tuple(plan.warnings))
+
+
+def read_import_bytes(path: str | os.PathLike) -> bytes:
+    """A plan file (1 MB at most) or a FHIR file (up to 5 MB: a Bundle with its resources)."""
+    from planner.interop.fhir.reader import MAX_FHIR_BYTES
+    data = read_limited(path, MAX_FHIR_BYTES, "plan file")
+    if len(data) > importer.MAX_PLAN_BYTES and not looks_like_fhir(data):
+        raise ServiceError(f"{path}: file is too large ({len(data) // 1000} KB, a plan is at most "
+                           f"{importer.MAX_PLAN_BYTES // 1000} KB)")
+    return data
 
 
 def import_plan(store: Store, plan: Plan, today: date, *, dry_run: bool = False,

@@ -80,12 +80,13 @@ class ChildSettings:
     reward_goal: int = 20
     reward_since: date | None = None
     photos: Mapping[str, str] = field(default_factory=dict)
+    fhir_patient: str | None = None          # the clinic's Patient/<id> of this child (after a pull)
 
     def to_doc(self) -> dict[str, Any]:
         return {"pauses": sorted(d.isoformat() for d in self.pauses), "reward_name": self.reward_name,
                 "reward_goal": self.reward_goal,
                 "reward_since": self.reward_since.isoformat() if self.reward_since else None,
-                "photos": dict(self.photos)}
+                "photos": dict(self.photos), "fhir_patient": self.fhir_patient}
 
     @classmethod
     def from_doc(cls, d: Mapping[str, Any] | None) -> "ChildSettings":
@@ -103,6 +104,7 @@ class ChildSettings:
             reward_goal=_int(d.get("reward_goal") or 20, "child settings reward_goal", 1, 500),
             reward_since=_date(d["reward_since"], "reward_since") if d.get("reward_since") else None,
             photos={_str(k, "photo key"): _str(v, "photo file") for k, v in photos.items()},
+            fhir_patient=_str(d.get("fhir_patient"), "child settings fhir_patient", optional=True),
         )
 
     def changed(self, **changes: Any) -> "ChildSettings":
