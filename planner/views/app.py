@@ -15,7 +15,7 @@ from planner.views.kid import KidView
 from planner.views.plan import PlanView
 from planner.views.progress import ProgressView
 from planner.views.settings import SettingsView
-from planner.views.state import APP_KEY, AppState
+from planner.views.state import AppState
 from planner.views.today import TodayView
 from planner.views.week import WeekView
 
@@ -65,7 +65,7 @@ class Shell:
         self._fit(page.width)
         for notice in state.notices:
             widgets.snack(page, notice, error=True)
-        if state.store.settings(APP_KEY).get("kid_mode") and state.has_plan:
+        if state.kid_mode and state.has_plan:
             self.enter_kid_mode()
         else:
             self.show_tab("today" if state.has_plan else "plan")
@@ -104,7 +104,7 @@ class Shell:
         if not self.state.has_plan:
             widgets.snack(self.page, "Import a plan first", error=True)
             return
-        self.state.store.update_settings(APP_KEY, {"kid_mode": True})
+        self.state.set_kid_mode(True)
         self.kid_view = KidView(self)
         self.page.appbar = None
         self.page.navigation_bar = None
@@ -114,7 +114,7 @@ class Shell:
         self.page.update()
 
     def leave_kid_mode(self) -> None:
-        self.state.store.update_settings(APP_KEY, {"kid_mode": False})
+        self.state.set_kid_mode(False)
         if self.kid_view and self.kid_view.timer:
             self.kid_view.timer.stop()
         self.kid_view = None
