@@ -54,7 +54,11 @@ def read_json_file(path: Path) -> Any:
 
 def atomic_write_bytes(path: Path, data: bytes, keep_backup: bool = True,
                        hook: Any = None) -> None:
-    """Write `data` to `path` crash-safely. `hook(stage)` lets fault tests stop at a stage."""
+    """Write `data` to `path` crash-safely. `hook(stage)` lets fault tests stop at a stage; without
+    one, AtomicJSONStorage.fault_hook is used, so every write of the store (migrations, meta.json,
+    repairs, restores) can be stopped the same way."""
+    if hook is None:
+        hook = AtomicJSONStorage.fault_hook
     folder = path.parent
     tmp = folder / f"{TMP_MARK}{path.name}.{os.getpid()}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
