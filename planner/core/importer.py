@@ -21,7 +21,7 @@ from planner.core.activity import PRECAUTIONS
 from planner.core.model import (
     AREAS, FORMAT, FORMAT_2, HANDEDNESS, LEVELS, SCHOOL_DAYS, SCHOOL_SLOTS, SENSORY_KINDS,
     SENSORY_SYSTEMS, SETTINGS, SLOTS, WEEKDAYS, DAILY_SPREAD, Frequency, Goal, LibraryActivity,
-    Phase, Plan, PlanActivity, age_in_months,
+    FrequencyKind, Phase, Plan, PlanActivity, age_in_months,
 )
 
 MAX_PLAN_BYTES = 1_000_000          # a real plan is a few KB
@@ -50,12 +50,39 @@ DEFAULT_DAILY_MINUTES = 30
 DEFAULT_CUSTOM_MINUTES = 5
 
 
-class PlanError(ValueError):
-    """A plan file problem. `where` is a field path or "line N, column C"."""
+Path = tuple  # a field's place in a plan document: ("activities", 0, "times_per_week")
 
-    def __init__(self, where: str, message: str):
+
+def path_text(path: Path) -> str:
+    """("activities", 0, "custom", "title") -> "activities[0].custom.title"."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def parse_path(where: str) -> Path:
+    """The inverse of path_text, for a `where` given as text; "line 4, column 8" stays one part."""
+    if not where or where.startswith("line "):
+        return (where,) if where else ()
+    parts: list = []
+    for m in re.finditer(r"([^.\[\]]+)|\[(\d+)\]", where):
+        parts.append(int(m.group(2)) if m.group(2) is not None else m.group(1))
+    return tuple(parts)
+
+
+class PlanError(ValueError):
+    """A plan file problem. `where` is the text form of the field's place ("activities[0].minutes"
+    or "line N, column C"); `path` is the same place as a tuple (("activities", 0, "minutes"))."""
+
+    def __init__(self, where: "str | Path", message: str):
+        if isinstance(where, tuple):
+            path, where = where, path_text(where)
+        else:
+            path = parse_path(where)
         super().__init__(f"{where}: {message}" if where else message)
         self.where = where
+        self.path = path
         self.message = message
 
 
@@ -542,7 +569,7 @@ def _entry(e: Any, where: str, library: dict[str, LibraryActivity], pictures: se
     suggested = lib.when if lib else extra.get("choice_when", ())
     suggested = tuple(w for w in suggested if w in SLOTS)
     if kind == "as_needed":
-        freq = Frequency("day", 1, as_needed=True)
+        freq = Frequency.when_needed()
         slots = when
     elif kind == "times_per_week":
         n = _int(e[kind], f"{where}.times_per_week", 1, 7)
@@ -557,7 +584,7 @@ def _entry(e: Any, where: str, library: dict[str, LibraryActivity], pictures: se
                 raise PlanError(f"{where}.times_per_week",
                                 f"asks for {n} times a week in {', '.join(slots)} but that slot is "
                                 f"only on school days ({len(school)} a week)")
-        freq = Frequency("week", n)
+        freq = Frequency.weekly(n)
     elif kind == "days":
         lst = _list(e["days"], f"{where}.days", 7, 1)
         days = []
@@ -575,13 +602,13 @@ def _entry(e: Any, where: str, library: dict[str, LibraryActivity], pictures: se
             slots = when or (suggested if len(suggested) == per_day else DAILY_SPREAD[per_day])
         else:
             slots = when or suggested or ("afternoon",)
-        freq = Frequency("days", len(days), tuple(sorted(days, key=WEEKDAYS.index)), per_day=per_day)
+        freq = Frequency.on_days(tuple(sorted(days, key=WEEKDAYS.index)), per_day)
     else:
         n = _int(e[kind], f"{where}.times_per_day", 1, 6)
         if when and len(when) != n:
             raise PlanError(f"{where}.when", f"lists {len(when)} slot(s) but times_per_day is {n}; "
                                              f"list exactly {n} different slots")
-        freq = Frequency("day", n)
+        freq = Frequency.daily(n)
         slots = when or (suggested if len(suggested) == n else DAILY_SPREAD[n])
 
     minutes = _int(e["minutes"], f"{where}.minutes", 1, 120) if e.get("minutes") is not None \
@@ -911,9 +938,10 @@ def parse_plan_csv(data: bytes, options: CsvOptions, library: dict[str, LibraryA
     try:
         return plan_from_dict(doc, library, picture_names)
     except PlanError as exc:
-        m = re.match(r"activities\[(\d+)\](?:\.(custom\.)?(\w+))?", exc.where)
-        if m:
-            idx, field_name = int(m.group(1)), m.group(3)
+        p = exc.path
+        if len(p) >= 2 and p[0] == "activities" and isinstance(p[1], int):
+            rest = [x for x in p[2:] if isinstance(x, str) and x != "custom"]
+            idx, field_name = p[1], (rest[0] if rest else None)
             column = {"id": "title", "kid_title": "title"}.get(field_name or "", field_name or "activity")
             col = cols.get(column, column)
             raise PlanError(f"line {lines[idx]}, column {col} ({column})", exc.message) from None
@@ -974,12 +1002,12 @@ def uses_format_2(plan: Plan) -> bool:
         return True
     if any(g.baseline or g.target or g.target_date or g.gas for g in plan.goals):
         return True
-    base = PlanActivity("x", "x", "x", (), "table-top", "", Frequency("week"), 1)
+    base = PlanActivity("x", "x", "x", (), "table-top", "", Frequency.weekly(1), 1)
     fields_2 = ("options", "valid_from", "valid_until", "counts_toward_budget", "hold_seconds", "per_side",
                 "rest_seconds", "weight_kg", "resistance", "stop_if", "coaching", "level", "phases",
                 "progress_after_easy", "precaution_checked", "materials", "easier", "harder", "safety")
     for a in plan.activities:
-        if a.as_needed or (a.frequency.kind == "days" and a.frequency.per_day > 1) \
+        if a.as_needed or (a.frequency.kind is FrequencyKind.ON_DAYS and a.frequency.per_day > 1) \
                 or "after-school" in a.when:
             return True
         if any(getattr(a, k) != getattr(base, k) for k in fields_2 if k != "counts_toward_budget"):
@@ -1027,17 +1055,7 @@ def _entry_doc(a: PlanActivity, v2: bool) -> dict[str, Any]:
         e = {"activity": a.key}
     if a.goal:
         e["goal"] = a.goal
-    f = a.frequency
-    if f.as_needed:
-        e["as_needed"] = True
-    elif f.kind == "week":
-        e["times_per_week"] = f.count
-    elif f.kind == "days":
-        e["days"] = list(f.days)
-        if f.per_day > 1:
-            e["times_per_day"] = f.per_day
-    else:
-        e["times_per_day"] = f.count
+    e.update(a.frequency.to_doc())
     e["minutes"] = a.minutes
     if a.reps:
         e["reps"] = a.reps

@@ -78,6 +78,13 @@ SKIP_REASON_LABELS = {"sick": "Sick", "no-time": "No time", "refused": "Refused"
 from planner.core.activity import LibraryActivity  # noqa: E402  (re-exported)
 
 
+class FrequencyKind(str, Enum):
+    """How an entry's frequency is given (the value is the stored form)."""
+    WEEKLY = "week"          # k times in each Monday-Sunday week
+    ON_DAYS = "days"         # on named weekdays (plan format 2: n times on each)
+    DAILY = "day"            # n times on every plan day
+
+
 @dataclass(frozen=True)
 class Frequency:
     """How often an activity happens. Exactly one kind is set.
@@ -87,18 +94,50 @@ class Frequency:
     kind "day":  `count` times on every plan day.
     Each maps onto FHIR Timing.repeat (see `to_fhir`).
     """
-    kind: str
+    kind: FrequencyKind
     count: int = 1
     days: tuple[str, ...] = ()
     per_day: int = 1                 # kind "days": times on each of those days (plan format 2)
     as_needed: bool = False          # never scheduled; logged when used (plan format 2)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", FrequencyKind(self.kind))
+
+    @classmethod
+    def weekly(cls, k: int) -> "Frequency":
+        return cls(FrequencyKind.WEEKLY, k)
+
+    @classmethod
+    def on_days(cls, days: tuple[str, ...], per_day: int = 1) -> "Frequency":
+        return cls(FrequencyKind.ON_DAYS, len(days), tuple(days), per_day=per_day)
+
+    @classmethod
+    def daily(cls, n: int) -> "Frequency":
+        return cls(FrequencyKind.DAILY, n)
+
+    @classmethod
+    def when_needed(cls) -> "Frequency":
+        return cls(FrequencyKind.DAILY, 1, as_needed=True)
+
+    def to_doc(self) -> dict[str, Any]:
+        """The plan-file form: {"times_per_week": 3}, {"days": [...], "times_per_day": 2}, ..."""
+        if self.as_needed:
+            return {"as_needed": True}
+        if self.kind is FrequencyKind.WEEKLY:
+            return {"times_per_week": self.count}
+        if self.kind is FrequencyKind.ON_DAYS:
+            doc: dict[str, Any] = {"days": list(self.days)}
+            if self.per_day > 1:
+                doc["times_per_day"] = self.per_day
+            return doc
+        return {"times_per_day": self.count}
+
     def to_fhir(self, when: tuple[str, ...] = ()) -> dict[str, Any]:
         if self.as_needed:
             return {"when": [FHIR_WHEN[w] for w in when]} if when else {}
-        if self.kind == "week":
+        if self.kind is FrequencyKind.WEEKLY:
             rep: dict[str, Any] = {"frequency": self.count, "period": 1, "periodUnit": "wk"}
-        elif self.kind == "days":
+        elif self.kind is FrequencyKind.ON_DAYS:
             rep = {"frequency": self.per_day, "period": 1, "periodUnit": "d", "dayOfWeek": list(self.days)}
         else:
             rep = {"frequency": self.count, "period": 1, "periodUnit": "d"}
@@ -109,9 +148,9 @@ class Frequency:
     def describe(self) -> str:
         if self.as_needed:
             return "when needed"
-        if self.kind == "week":
+        if self.kind is FrequencyKind.WEEKLY:
             return f"{self.count}x a week"
-        if self.kind == "day":
+        if self.kind is FrequencyKind.DAILY:
             return "daily" if self.count == 1 else f"{self.count}x a day"
         days = ", ".join(d.capitalize() for d in self.days)
         if self.days == SCHOOL_DAYS:

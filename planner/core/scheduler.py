@@ -17,7 +17,7 @@ from itertools import combinations
 from typing import Iterable, Mapping
 
 from planner.core.model import (
-    SCHOOL_SLOTS, SETTING_ORDER, SLOT_ORDER, WEEKDAYS, Completion, Day, LevelChange, Plan,
+    SCHOOL_SLOTS, SETTING_ORDER, FrequencyKind, SLOT_ORDER, WEEKDAYS, Completion, Day, LevelChange, Plan,
     PlanActivity, ScheduledItem, Status,
 )
 
@@ -126,11 +126,11 @@ def place_week(plan: Plan, available: tuple[int, ...],
         if not days_i:
             continue
         cost = _budget_minutes(act)
-        if f.kind == "day":
+        if f.kind is FrequencyKind.DAILY:
             for d in days_i:
                 for slot in fits(d, act.when):
                     put(d, idx, slot, cost)
-        elif f.kind == "days":
+        elif f.kind is FrequencyKind.ON_DAYS:
             for name in f.days:
                 d = WEEKDAYS.index(name)
                 if d not in days_i:

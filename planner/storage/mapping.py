@@ -121,7 +121,7 @@ def _goal_doc(g: Goal) -> dict[str, Any]:
     return d
 
 
-_DEFAULT = PlanActivity("x", "x", "x", (), "table-top", "", Frequency("week"), 1)
+_DEFAULT = PlanActivity("x", "x", "x", (), "table-top", "", Frequency.weekly(1), 1)
 _V2_SIMPLE = ("counts_toward_budget", "hold_seconds", "per_side", "rest_seconds", "weight_kg", "resistance",
               "stop_if", "coaching", "level", "progress_after_easy", "easier", "harder", "safety")
 
@@ -130,7 +130,7 @@ def _activity_doc(a: PlanActivity) -> dict[str, Any]:
     d: dict[str, Any] = {
         "key": a.key, "title": a.title, "kid_title": a.kid_title, "areas": list(a.areas),
         "setting": a.setting, "picture": a.picture,
-        "frequency": {"kind": a.frequency.kind, "count": a.frequency.count,
+        "frequency": {"kind": a.frequency.kind.value, "count": a.frequency.count,
                       "days": list(a.frequency.days)},
         "minutes": a.minutes, "reps": a.reps, "sets": a.sets, "when": list(a.when),
         "goal": a.goal, "notes": a.notes, "sensory_diet": a.sensory_diet, "custom": a.custom,
