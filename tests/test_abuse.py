@@ -999,15 +999,17 @@ def test_full_disk_refuses_writes_and_keeps_the_data(family, template, tmp_path,
     assert schedule_before[0] == 0
     plan = tmp_path / "zoe.json"
     plan.write_bytes(json.dumps(good_doc()).encode())
+    bak = tmp_path / "b.zip"
+    assert family("backup", str(bak), data_dir=data)[0] == 0
     fill_disk(small_disk)
     for args in (("done", "maya-winter.20261126.wall-pushups.morning", "--note", "x" * 400),
-                 ("import", str(plan)),
+                 ("import", str(plan)), ("restore", str(bak)),
                  ("skip", "leo-winter.20261127.wall-pushups.morning"),
                  ("pin", "--clear")):
         err = run_refused(family, *args, data_dir=data)
         if args[0] != "pin" or "full" in err:
             assert "disk is full" in err, err
-    assert [p.name for p in small_disk.iterdir() if p.name.startswith(".tmp-")] == []
+    assert sorted(p.name for p in small_disk.iterdir()) == ["data", "filler"]     # no staging left
     (small_disk / "filler").unlink()
     assert family("schedule", "--child", "Maya", "--json", data_dir=data) == schedule_before
     code, _, err = family("done", "maya-winter.20261126.wall-pushups.morning", data_dir=data)
@@ -1047,11 +1049,36 @@ def read_only(tmp_path, template):
 def test_read_only_folder_refuses_writes_and_still_reads(family, tmp_path, read_only):
     plan = tmp_path / "zoe.json"
     plan.write_bytes(json.dumps(good_doc()).encode())
+    bak = tmp_path / "b.zip"
+    assert family("backup", str(bak))[0] == 0
     for args in (("done", "maya-winter.20261126.wall-pushups.morning"), ("import", str(plan)),
-                 ("undo", MAYA), ("pin", "--clear")):
+                 ("undo", MAYA), ("pin", "--clear"), ("restore", str(bak))):
         err = run_refused(family, *args, data_dir=read_only)
         assert "read-only" in err or "permission denied" in err, err
     code, out, err = family("schedule", "--child", "Maya", "--json", data_dir=read_only)
     assert code == 0 and json.loads(out)["days"], err
     code, out, err = family("report", "--child", "Leo", "--format", "json", data_dir=read_only)
     assert code == 0, err
+
+
+def test_restore_through_a_symlinked_data_folder_keeps_the_link(family, template, tmp_path):
+    """A data folder that is a link (to a synced folder, say): the restore swaps the real folder,
+    the link stays a link, and the earlier data is kept whole in restore-copies/ (it used to
+    replace the link by a folder and keep a dangling link as the 'earlier data')."""
+    from planner.storage.backup import data_files
+    real = tmp_path / "synced" / "planner"
+    real.parent.mkdir()
+    shutil.copytree(template, real)
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    bak = tmp_path / "b.zip"
+    assert family("backup", str(bak), data_dir=link)[0] == 0
+    assert family("done", "leo-winter.20261127.wall-pushups.morning", data_dir=link)[0] == 0
+    changed = {rel: p.read_bytes() for rel, p in data_files(real).items()}
+    code, out, err = family("restore", str(bak), data_dir=link)
+    assert code == 0, err
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    copies = list((real / "restore-copies").iterdir())
+    assert len(copies) == 1 and not copies[0].is_symlink()
+    assert {rel: p.read_bytes() for rel, p in data_files(copies[0]).items()} == changed
+    assert [p.name for p in real.parent.iterdir()] == ["planner"]

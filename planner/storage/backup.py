@@ -40,6 +40,12 @@ def _hook(stage: str) -> None:
         fault_hook(stage)
 
 
+def real_dir(data_dir: Path) -> Path:
+    """The data folder with links followed: a restore swaps the real folder, so a data folder that
+    is a symbolic link (to a synced folder, say) stays a link to the restored data."""
+    return Path(os.path.realpath(data_dir))
+
+
 def staging_dir(data_dir: Path) -> Path:
     """Beside the data folder (the same file system, so the switch is a rename); one per process."""
     return data_dir.parent / f".{data_dir.name}.restore-new-{os.getpid()}"
@@ -220,7 +226,7 @@ def restore(store: "Store", data: bytes, now: datetime) -> Restored:
         backup = archive.verify(data, SCHEMA_VERSION)
     except archive.ArchiveError as exc:
         raise BackupProblem(f"not restored: {exc}; the data folder was not changed") from None
-    folder = store.dir
+    folder = real_dir(store.dir)
     stage, old = staging_dir(folder), old_dir(folder)
     store.close()
     if stage.exists():
@@ -231,6 +237,10 @@ def restore(store: "Store", data: bytes, now: datetime) -> Restored:
         check_folder(stage)
         atomic_write_bytes(stage / READY, now.isoformat().encode(), keep_backup=False)
         fsync_dir(folder.parent)
+    except OSError as exc:
+        shutil.rmtree(stage, ignore_errors=True)
+        from planner.storage.files import _strerror
+        raise BackupProblem(f"cannot write beside the data folder ({_strerror(exc)})") from None
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
@@ -285,7 +295,7 @@ def _keep_old(folder: Path, old: Path, now: datetime, keep: bool = True) -> Path
 def finish_interrupted_restore(store: "Store") -> None:
     """Under the lock, at the first write of a process: complete a restore that a kill stopped,
     or drop a staging folder that was never switched in (see the module's text)."""
-    folder = store.dir
+    folder = real_dir(store.dir)
     old = old_dir(folder)
     ready = [st for st in _stagings(folder) if (st / READY).exists()]
     if old.exists():
@@ -308,4 +318,4 @@ def finish_interrupted_restore(store: "Store") -> None:
 
 
 def interrupted(folder: Path) -> bool:
-    return old_dir(folder).exists()
+    return old_dir(real_dir(folder)).exists()
