@@ -1082,3 +1082,61 @@ def test_restore_through_a_symlinked_data_folder_keeps_the_link(family, template
     assert len(copies) == 1 and not copies[0].is_symlink()
     assert {rel: p.read_bytes() for rel, p in data_files(copies[0]).items()} == changed
     assert [p.name for p in real.parent.iterdir()] == ["planner"]
+
+
+# ------------------------------------------------------------------ family photos
+
+def picture(fmt: str, size=(40, 30)) -> bytes:
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.new("RGB", size, (200, 120, 40)).save(buf, fmt)
+    return buf.getvalue()
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A tiny PNG that claims to be width x height pixels."""
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0" * 100)) + chunk(b"IEND", b""))
+
+
+EPS = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\nnewpath 0 0 moveto showpage\n"
+BAD_PICTURES = {
+    "eps-runs-ghostscript": lambda: EPS,
+    "tiff": lambda: picture("TIFF"),
+    "icon": lambda: picture("ICO"),
+    "targa": lambda: picture("TGA"),
+    "portable-pixmap": lambda: picture("PPM"),
+    "bitmap": lambda: picture("BMP"),
+    "png-13300-square": lambda: png_header(13300, 13300),
+    "png-one-pixel-high-50-million-wide": lambda: png_header(50_000_000, 1),
+    "png-zero-size": lambda: png_header(0, 0),
+    "truncated-png": lambda: picture("PNG")[:60],
+    "empty": lambda: b"",
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_PICTURES))
+def test_bad_photo_is_refused_in_one_line(case, monkeypatch):
+    from planner.services import photos
+    from planner.services.errors import ServiceError
+    ran = []
+    monkeypatch.setattr(subprocess, "check_call", lambda *a, **k: ran.append(a))
+    monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: ran.append(a))
+    t0 = time.monotonic()
+    with pytest.raises(ServiceError) as exc:
+        photos.shrink(BAD_PICTURES[case](), "upload")
+    assert "\n" not in str(exc.value) and str(exc.value).startswith("upload: ")
+    assert ran == [] and time.monotonic() - t0 < TIME_LIMIT
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "GIF"])
+def test_photo_formats_of_phones_still_work(fmt):
+    from PIL import Image
+    from planner.services import photos
+    small = photos.shrink(picture(fmt, (1200, 900)), "upload")
+    with Image.open(io.BytesIO(small)) as img:
+        assert img.format == "JPEG" and max(img.size) == photos.MAX_SIDE

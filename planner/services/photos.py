@@ -13,6 +13,9 @@ from planner.storage.store import Store, StoreError
 MAX_UPLOAD = 15 * 1024 * 1024
 MAX_PIXELS = 40_000_000            # refused before decoding (a small PNG can claim huge sides)
 MAX_SIDE = 640
+# The decoders a phone's or camera's photo needs. Pillow would otherwise also open EPS (by running
+# Ghostscript on the upload), TIFF, ICO, TGA, PPM and more: none of them is a family photo.
+FORMATS = ("JPEG", "PNG", "WEBP", "GIF")         # JPEG also opens a camera's MPO
 
 
 def _photos(family: Family) -> dict[str, str]:
@@ -32,13 +35,13 @@ def shrink(data: bytes, name: str = "photo") -> bytes:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:      # reads the header only
+            with Image.open(io.BytesIO(data), formats=FORMATS) as probe:     # reads the header only
                 w, h = probe.size
                 if w * h > MAX_PIXELS:
                     raise ServiceError(f"{name}: the picture is too big ({w}x{h} pixels, at most "
                                        f"{MAX_PIXELS // 1_000_000} megapixels)")
                 probe.verify()
-            img = Image.open(io.BytesIO(data))
+            img = Image.open(io.BytesIO(data), formats=FORMATS)
             img.draft("RGB", (MAX_SIDE * 2, MAX_SIDE * 2))    # JPEG: decode at a smaller scale
             img = ImageOps.exif_transpose(img)
             img.thumbnail((MAX_SIDE, MAX_SIDE))
