@@ -850,6 +850,10 @@ ARCHIVE_CASES = {
                                                     lambda d: first_plan(d).update(effective_from="9999-12-31")),
     "plan-start-0001": lambda g: changed(g, "plans.json",
                                          lambda d: first_plan(d)["plan"].update(start="0001-01-01")),
+    "plan-id-of-two-children": lambda g: changed(g, "plans.json", lambda d: d["plans"].update(
+        {"9": {**first_plan(d), "child_key": "zoe"}})),
+    "plan-version-twice": lambda g: changed(g, "plans.json", lambda d: d["plans"].update(
+        {"9": dict(first_plan(d))})),
     "plan-child-name-ansi": lambda g: changed(g, "plans.json",
                                               lambda d: first_plan(d)["plan"].update(child="\x1b[2JMaya")),
     "plan-activities-not-a-list": lambda g: changed(g, "plans.json",
@@ -910,6 +914,8 @@ ARCHIVE_CASES = {
     "path-dot-segment": lambda g: backup_with({**g, "./plans2.json": b"{}"}),
     "path-windows-drive": lambda g: backup_with({**g, "C:/evil.json": b"{}"}),
     "path-control-char": lambda g: backup_with({**g, "photos/a\x1b[2J.jpg": b"x"}),
+    "path-bidi-override": lambda g: backup_with({**g, "photos/x\u202egpj.exe": b"x"}),
+    "path-name-too-long-in-bytes": lambda g: backup_with({**g, "photos/" + "\u00e9" * 200 + ".jpg": b"x"}),
     "path-lock-file": lambda g: backup_with({**g, ".lock": b""}),
     "path-bak-file": lambda g: backup_with({**g, "plans.json.bak": g["plans.json"]}),
     "path-restore-copies": lambda g: backup_with({**g, "restore-copies/x/plans.json": g["plans.json"]}),

@@ -53,10 +53,11 @@ def excluded(rel: str) -> bool:
 
 
 def safe_name(rel: str) -> bool:
-    """A plain relative path: no absolute, drive, backslash, '..', '.', empty part or control char."""
+    """A plain relative path: no absolute, drive, backslash, '..', '.', empty part, control or
+    bidi character."""
     if not rel or len(rel) > 255 or rel.startswith("/") or "\\" in rel:
         return False
-    if any(ord(c) < 32 or ord(c) == 127 for c in rel):
+    if not rel.isprintable():        # control, format (bidi) and unassigned characters, surrogates
         return False
     parts = rel.split("/")
     if len(parts) > 6:

@@ -148,8 +148,15 @@ def check_folder(folder: Path) -> None:
         records = probe.plan_records()
         probe.household()
         keys = {r.child_key for r in records}
+        owner: dict[str, str] = {}
+        versions: set[tuple[str, int]] = set()
         for r in records:
             _check_plan_record(r)
+            if owner.setdefault(r.plan_id, r.child_key) != r.child_key:
+                raise BackupProblem(f"the plan {r.plan_id[:40]!r} belongs to two children")
+            if (r.plan_id, r.version) in versions:
+                raise BackupProblem(f"the plan {r.plan_id[:40]!r} version {r.version} is there twice")
+            versions.add((r.plan_id, r.version))
         for key in keys:
             probe.child_settings(key)
             owned = {r.plan_id for r in records if r.child_key == key}
