@@ -64,7 +64,8 @@ def test_today_lists_items_by_slot_with_counts(data):
         assert app.by_key("day-counts").value == "0 of 7 done"
         assert app.by_key("day-minutes").value == "0 of 24 min"
         cb = app.by_key(f"check-{PFX}.heavy-carry.afternoon")
-        assert cb.semantics_label == "Heavy work carrying"  # the accessible name is the title
+        # The accessible name tells two items of one activity apart: title and slot.
+        assert cb.semantics_label == "Heavy work carrying, afternoon"
         text = app.text()
         assert "Morning" in text and "Afternoon" in text and "Bedtime" in text
         assert "10 reps x 2" in text and "Settles after school with a short movement break" in text
@@ -94,12 +95,10 @@ def test_item_sheet_partial_skip_rating_note_undo(data):
         await app.click(f"more-{iid}")
         assert app.by_key("sheet-title").value == "Zipping a coat"
         assert "How to do it" in app.text() and "Easier:" in app.text() and "Harder:" in app.text()
-        await app.click("sheet-partial")
+        await app.click("sheet-mark-partial")
         assert stored(data)[iid] is Status.PARTIAL
         assert app.by_key("sheet-status").value == "Partly done"
-        await app.select("sheet-rating", ["hard"])
-        app.by_key("sheet-rating").selected = ["hard"]
-        await app.fire(app.by_key("sheet-rating"), "change")
+        await app.click("sheet-rating-hard")
         await app.set_value("sheet-note", "Needed help with the start of the zip")
         await app.click("sheet-save-note")
         store = Store(data)
@@ -325,7 +324,7 @@ def test_kid_gate_with_pin(data):
 def test_reward_stars_toward_the_named_reward(data):
     async def go():
         app = await open_app(data)
-        await app.click("open-settings")
+        await nav(app, 4)
         await app.set_value("settings-reward-name", "a trip to the park")
         await app.set_value("settings-reward-goal", "3")
         await app.click("settings-save-reward")
@@ -341,7 +340,7 @@ def test_reward_stars_toward_the_named_reward(data):
 def test_settings_budget_and_rest_days_revise_from_today(data):
     async def go():
         app = await open_app(data)
-        await app.click("open-settings")
+        await nav(app, 4)
         assert app.by_key("settings-weekday").value == "25"
         await app.set_value("settings-weekday", "40")
         await app.click("settings-save-budget")
@@ -361,7 +360,7 @@ def test_settings_budget_and_rest_days_revise_from_today(data):
 def test_settings_pause_and_resume(data):
     async def go():
         app = await open_app(data)
-        await app.click("open-settings")
+        await nav(app, 4)
         await app.set_value("settings-pause-from", "2026-12-24")
         await app.set_value("settings-pause-to", "2026-12-26")
         await app.click("settings-pause")
@@ -384,7 +383,7 @@ def test_settings_pin_and_child_switch(data, tmp_path):
 
     async def go():
         app = await open_app(data)
-        await app.click("open-settings")
+        await nav(app, 4)
         await app.set_value("settings-pin", "12")
         await app.click("settings-save-pin")               # too short: refused
         assert not household.has_pin(Store(data))
@@ -406,7 +405,7 @@ def test_settings_pin_and_child_switch(data, tmp_path):
 def test_calendar_export_and_backup_restore_from_settings(data):
     async def go():
         app = await open_app(data)
-        await app.click("open-settings")
+        await nav(app, 4)
         await app.click("export-calendar")
         ics = bytes(app.conn.saved[-1]["src_bytes"])
         assert ics.startswith(b"BEGIN:VCALENDAR") and b"BEGIN:VALARM" in ics
@@ -414,9 +413,9 @@ def test_calendar_export_and_backup_restore_from_settings(data):
         backup = bytes(app.conn.saved[-1]["src_bytes"])
         assert zipfile.is_zipfile(io.BytesIO(backup))
         # A tick after the backup, then restore: the tick is gone, a copy is kept.
-        await app.click("settings-back")
+        await nav(app, 0)
         await app.set_value(f"check-{PFX}.heavy-carry.afternoon", True)
-        await app.click("open-settings")
+        await nav(app, 4)
         app.conn.picked_files = [{"name": "family.zip", "size": len(backup), "bytes": backup}]
         await app.click("backup-restore")
         await app.click("restore-confirm")
@@ -425,7 +424,7 @@ def test_calendar_export_and_backup_restore_from_settings(data):
         # A broken file is refused and nothing changes.
         before = folder_snapshot(data)
         app.conn.picked_files = [{"name": "broken.zip", "size": 10, "bytes": backup[: len(backup) // 2]}]
-        await app.click("open-settings")
+        await nav(app, 4)
         await app.click("backup-restore")
         assert not app.has_key("restore-confirm")
         assert folder_snapshot(data) == before

@@ -19,7 +19,8 @@ from planner.views.state import AppState
 from planner.views.today import TodayView
 from planner.views.week import WeekView
 
-TABS = ("today", "week", "progress", "plan")
+TABS = ("today", "week", "progress", "plan", "settings")
+LIVE_TOPIC = "planner-data"
 MAX_WIDTH = 760
 
 
@@ -37,6 +38,12 @@ class Shell:
                       "plan": PlanView(self), "settings": SettingsView(self)}
         self.kid_view: KidView | None = None
         self.current = "today"
+        self.sheet = None                   # the item sheet on screen, if any (live updates keep it)
+        self.live_version = 0
+        try:
+            page.pubsub.subscribe_topic(LIVE_TOPIC, self._on_live)
+        except Exception:                   # no pubsub (never in a served app)
+            pass
         self.nav = ft.NavigationBar(
             key="nav", selected_index=0, on_change=lambda e: self.show_tab(TABS[e.control.selected_index]),
             destinations=[
@@ -47,14 +54,16 @@ class Shell:
                                             label="Progress"),
                 ft.NavigationBarDestination(icon=ft.Icons.ASSIGNMENT_OUTLINED, selected_icon=ft.Icons.ASSIGNMENT,
                                             label="Plan"),
+                ft.NavigationBarDestination(icon=ft.Icons.SETTINGS_OUTLINED, selected_icon=ft.Icons.SETTINGS,
+                                            label="Settings"),
             ])
         self.title = ft.Text("Home practice", size=20, weight=ft.FontWeight.BOLD, key="app-title")
         self.appbar = ft.AppBar(
             title=self.title, bgcolor="#E8F3EF",
             actions=[
-                ft.TextButton("Kid mode", icon=ft.Icons.CHILD_CARE, key="kid-mode", tooltip="Kid mode",
-                              on_click=lambda e: self.enter_kid_mode()),
-                widgets.icon_button(ft.Icons.SETTINGS_OUTLINED, "Settings", "open-settings", on_click=lambda e: self.show_tab("settings")),
+                ft.Container(ft.TextButton("Kid mode", icon=ft.Icons.CHILD_CARE, key="kid-mode", tooltip="Kid mode",
+                                           height=widgets.TOUCH, on_click=lambda e: self.enter_kid_mode()),
+                             padding=ft.Padding.only(right=8)),
             ])
         self.frame = ft.Container(expand=True)
         page.appbar = self.appbar
@@ -99,6 +108,43 @@ class Shell:
     def refresh_all(self) -> None:
         self._set_title()
 
+    # ------------------------------------------------------------ live updates between devices
+    def changed(self, what: str) -> None:
+        """Tell every other open session (other phones, the kid's tablet) that the data changed."""
+        try:
+            self.page.pubsub.send_others_on_topic(LIVE_TOPIC, {"what": what})
+        except Exception:
+            pass
+
+    async def _on_live(self, topic: str, message) -> None:
+        """Another device changed the data: show it without closing an open sheet or stopping a timer."""
+        self.live_version += 1
+        child = self.state.family.key if self.state.family else None
+        viewing = self.state.viewing
+        self.state.reload(child)
+        self.state.viewing = viewing
+        self._set_title()
+        if self.kid_view is not None:
+            live = getattr(self.kid_view, "on_live_update", None)
+            if live:
+                live()
+            elif not (self.kid_view.timer and self.kid_view.timer.running):
+                self.kid_view.refresh()
+            self.page.update()
+            return
+        view = self.views.get(self.current)
+        if hasattr(view, "live_refresh"):
+            view.live_refresh()
+        elif self.current in ("today", "week", "progress"):
+            view.refresh()
+        sheet = self.sheet
+        if sheet is not None and sheet.is_open and self.state.family:
+            fresh = next((it for it in self.state.day(sheet.item.date).items if it.id == sheet.item.id), None)
+            if fresh is not None and fresh != sheet.item:
+                sheet.item = fresh
+                sheet.build()
+        self.page.update()
+
     # ------------------------------------------------------------ kid mode
     def enter_kid_mode(self) -> None:
         if not self.state.has_plan:
@@ -115,6 +161,7 @@ class Shell:
 
     def leave_kid_mode(self) -> None:
         self.state.set_kid_mode(False)
+        self.changed("kid-mode")
         if self.kid_view and self.kid_view.timer:
             self.kid_view.timer.stop()
         self.kid_view = None

@@ -27,7 +27,7 @@ ANY = "any"
 
 def _dropdown(**kw) -> ft.Control:
     """A dropdown in its own screen-reader node (else its "button, collapsed" swallows the whole section)."""
-    return ft.Semantics(content=ft.Dropdown(**kw), container=True, expand=kw.get("expand"))
+    return ft.Semantics(content=ft.Dropdown(**kw), container=True, expand=kw.get("expand"), label=kw.get("label"))
 
 
 def _chip(label: str, selected: bool, key: str, tooltip: str, on: Callable[[bool], None]) -> ft.Chip:

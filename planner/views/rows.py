@@ -46,6 +46,22 @@ def status_text(item: ScheduledItem) -> str:
     return ""
 
 
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """"1 day", "2 days"; `many` for irregular words ("1 child", "2 children")."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def counts_text(done: int, partial: int, total: int) -> str:
+    """"2 of 7 done", or with partly done items counted on their own: "2 of 7 done, 1 partly"."""
+    text = f"{done} of {total} done"
+    return text + (f", {partial} partly" if partial else "")
+
+
+def item_name(item: ScheduledItem) -> str:
+    """A name that tells two items of one activity apart: "Wall push-ups, morning"."""
+    return f"{item.title}, {slot_label(item.slot).lower()}"
+
+
 @dataclass(frozen=True)
 class DayHeader:
     title: str
@@ -67,7 +83,7 @@ def day_header(day: Day, today: date, in_plan: bool) -> DayHeader:
     elif mode == "today" and s.handled == s.total:
         message = "All done for today. Well done!"
     return DayHeader(
-        title=title, mode=mode, counts=f"{s.done + s.partial} of {s.total} done",
+        title=title, mode=mode, counts=counts_text(s.done, s.partial, s.total),
         minutes=f"{s.minutes_done} of {s.minutes_planned} min", fraction=s.fraction,
         message=message,
     )
@@ -122,7 +138,7 @@ def week_cells(days: list[Day], today: date) -> list[WeekCell]:
         if not d.items:
             label = f"{d.date:%A} {d.date.day}: rest day"
         else:
-            label = f"{d.date:%A} {d.date.day}: {s.done + s.partial} of {s.total} done"
+            label = f"{d.date:%A} {d.date.day}: {counts_text(s.done, s.partial, s.total)}"
         out.append(WeekCell(d.date, f"{d.date:%a}"[:2], s.fraction, label, not d.items, d.date == today))
     return out
 
@@ -143,6 +159,9 @@ class Details:
     safety: str
     notes: str              # the therapist's note for this child
     timed: bool             # a countdown makes sense (minutes, not reps)
+    stop_if: str = ""
+    coaching: str = ""
+    dose_extra: tuple[str, ...] = ()    # rest, weight, resistance, level (plan format 2)
 
 
 def details(item: ScheduledItem, plan: Plan | None) -> Details:
@@ -151,14 +170,54 @@ def details(item: ScheduledItem, plan: Plan | None) -> Details:
     # A therapist's own activity may reuse a library id: then only its own steps apply.
     lib = None if entry and entry.custom else load_library().get(item.key)
     steps = (entry.steps if entry and entry.custom else ()) or (lib.steps if lib else ())
+    own = entry if entry and entry.custom else None
+
+    def pick(name: str):
+        return (getattr(own, name, None) if own else None) or (getattr(lib, name, None) if lib else None) \
+            or (getattr(entry, name, None) if entry else None) or ""
+    safety = " ".join(x for x in dict.fromkeys([pick("safety"), getattr(entry, "safety", "") or ""]) if x)
     return Details(
-        why=lib.why if lib else "", steps=tuple(steps), materials=lib.materials if lib else (),
-        easier=lib.easier if lib else "", harder=lib.harder if lib else "",
-        safety=(lib.safety or "") if lib else "",
+        why=lib.why if lib else "", steps=tuple(steps), materials=tuple(pick("materials") or ()),
+        easier=pick("easier"), harder=pick("harder"), safety=safety,
         notes=entry.notes if entry else "", timed=not item.reps and item.minutes > 0,
+        stop_if=item.stop_if, coaching=item.coaching, dose_extra=dose_extra(item),
     )
+
+
+LEVEL_LABELS = {"easier": "Easier", "standard": "Standard", "harder": "Harder"}
+ENGINE_LABELS = {"high": "High", "just-right": "Just right", "low": "Low"}
+
+
+def dose_extra(item) -> tuple[str, ...]:
+    """The plan format 2 parts of a dose, in words: "rest 30 s", "weight 1 kg"..."""
+    out = []
+    if getattr(item, "level", None) and item.level != "standard":
+        out.append(f"{LEVEL_LABELS.get(item.level, item.level)} version")
+    if item.rest_seconds:
+        out.append(f"rest {item.rest_seconds} s between sets")
+    if item.weight_kg:
+        out.append(f"weight {item.weight_kg:g} kg")
+    if item.resistance:
+        out.append(f"resistance: {item.resistance}")
+    return tuple(out)
 
 
 def clock(seconds: int) -> str:
     seconds = max(0, int(seconds))
     return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def option_title(key: str, plan: Plan | None = None) -> str:
+    """The title of one option of a choice menu (a library or the plan's own activity)."""
+    from planner.library import load_library
+    entry = plan.activity(key) if plan else None
+    if entry:
+        return entry.title
+    lib = load_library().get(key)
+    return lib.title if lib else key.replace("-", " ").capitalize()
+
+
+def option_picture(key: str) -> str:
+    from planner.library import load_library
+    lib = load_library().get(key)
+    return lib.picture if lib else ""

@@ -25,8 +25,7 @@ class SettingsView:
         st = self.state
         c = self.control.controls
         c.clear()
-        c.append(ft.Row([widgets.icon_button(ft.Icons.ARROW_BACK, "Back", "settings-back", on_click=lambda e: self.shell.show_tab("today")),
-                         ft.Text("Settings", size=20, weight=ft.FontWeight.BOLD)]))
+        c.append(ft.Container(ft.Text("Settings", size=20, weight=ft.FontWeight.BOLD), padding=ft.Padding.only(top=4)))
         if not st.has_plan:
             c.append(widgets.message_card("Import a plan first (Plan tab).", key="no-plan"))
             c.extend(self.extra_sections())
@@ -36,7 +35,7 @@ class SettingsView:
             c.append(widgets.section("Child", ft.Semantics(content=ft.Dropdown(
                 key="settings-child", label="Show the plan of", value=st.family.key,
                 options=[ft.DropdownOption(key=k, text=n) for k, n in kids],
-                on_select=lambda e: self.switch_child(e.control.value)), container=True)))
+                on_select=lambda e: self.switch_child(e.control.value)), container=True, label="Show the plan of")))
         plan = st.plan
         self.weekday = ft.TextField(label="Weekday minutes", value=str(plan.weekday_minutes), width=150,
                                     keyboard_type=ft.KeyboardType.NUMBER, key="settings-weekday")
@@ -87,7 +86,105 @@ class SettingsView:
         c.append(widgets.section("Reward in kid mode", self.reward_name, self.reward_goal,
                           ft.FilledButton("Save reward", key="settings-save-reward", height=widgets.TOUCH,
                                           on_click=lambda e: self.save_reward())))
+        c.append(self.paper_section())
+        c.append(self.clinic_section())
+        if st.server_lan():
+            c.append(self.devices_section())
         c.extend(self.extra_sections())
+
+    # ------------------------------------------------------------ report paper, clinic, devices
+    def paper_section(self) -> ft.Control:
+        self.paper = ft.Dropdown(key="settings-paper", label="Report paper size", value=self.state.paper(),
+                                 width=220, options=[ft.DropdownOption(key="a4", text="A4"),
+                                                     ft.DropdownOption(key="letter", text="Letter (US, Canada)")],
+                                 on_select=lambda e: self.save_paper(e.control.value))
+        return widgets.section("Report", ft.Semantics(content=self.paper, label="Report paper size",
+                                                      container=True), key="settings-report")
+
+    def save_paper(self, paper: str | None) -> None:
+        try:
+            self.state.set_paper(paper or "")
+        except ServiceError as exc:
+            return self._fail(str(exc))
+        self._done("Reports print on " + ("A4" if paper == "a4" else "Letter") + " paper")
+
+    def clinic_section(self) -> ft.Control:
+        server, token = self.state.clinic_settings()
+        self.clinic_url = ft.TextField(label="Clinic server address", value=server, key="settings-clinic-url",
+                                       hint_text="https://fhir.example-clinic.org/fhir",
+                                       keyboard_type=ft.KeyboardType.URL)
+        self.clinic_token = ft.TextField(label="Access code from the clinic (optional)", value=token,
+                                         password=True, can_reveal_password=True, key="settings-clinic-token")
+        self.clinic_result = ft.Text("", size=13, key="settings-clinic-result")
+        return widgets.section(
+            "Send to clinic",
+            ft.Text("Sends this child's practice and goal ratings to your clinic's record system.", size=13),
+            self.clinic_url, self.clinic_token,
+            ft.FilledButton("Send to clinic", icon=ft.Icons.SEND, key="settings-clinic-send", height=widgets.TOUCH,
+                            on_click=lambda e: widgets.with_pin(self.shell, "Parent PIN to send to the clinic",
+                                                                self.send_to_clinic)),
+            self.clinic_result)        # no key: its result line changes in place
+
+    def send_to_clinic(self) -> None:
+        self.clinic_result.value = "Sending..."
+        self.clinic_result.update()
+        url, token = (self.clinic_url.value or "").strip(), (self.clinic_token.value or "").strip()
+
+        async def go() -> None:
+            import asyncio
+            try:
+                summary = await asyncio.to_thread(self.state.send_to_clinic, url, token)
+            except ServiceError as exc:
+                self.clinic_result.value = ""
+                self.clinic_result.update()
+                return self._fail(str(exc))
+            self.clinic_result.value = f"Sent: {summary}"
+            self.clinic_result.update()
+            widgets.snack(self.shell.page, "Sent to the clinic")
+        self.shell.page.run_task(go)
+
+    def devices_section(self) -> ft.Control:
+        rows_: list[ft.Control] = []
+        try:
+            devices = self.state.devices()
+        except Exception:
+            devices = []
+        for d in devices:
+            seen = f", last seen {d.last_seen:%d %b %H:%M}" if getattr(d, "last_seen", None) else ""
+            rows_.append(ft.Row([
+                ft.Icon(ft.Icons.PHONE_ANDROID),
+                ft.Text(f"{d.name}{seen}", expand=True, size=14),
+                ft.OutlinedButton("Remove", key=f"device-remove-{d.id}", height=widgets.TOUCH,
+                                  on_click=lambda e, dev=d: self.remove_device(dev)),
+            ]))
+        if not devices:
+            rows_.append(ft.Text("No other device is paired yet.", size=13))
+        self.pair_box = ft.Column([], key="settings-pair")
+        return widgets.section(
+            "Phones and tablets", *rows_,
+            ft.OutlinedButton("Add a phone or tablet", icon=ft.Icons.QR_CODE, key="settings-pair-new",
+                              height=widgets.TOUCH, on_click=lambda e: self.show_pairing()),
+            self.pair_box)
+
+    def show_pairing(self) -> None:
+        try:
+            url, svg = self.state.pairing()
+        except Exception as exc:           # no home server in this process
+            return self._fail(f"Pairing is not available here ({exc})")
+        self.pair_box.controls = [
+            ft.Text("Scan this code with the other device's camera (it works once, for 10 minutes):", size=13),
+            ft.Image(src=svg.encode("utf-8"), width=220,
+                     height=220, semantics_label="Pairing code", key="settings-pair-qr"),
+            ft.Text(url, size=12, selectable=True, key="settings-pair-url"),
+        ]
+        self.pair_box.update()
+
+    def remove_device(self, device) -> None:
+        try:
+            self.state.remove_device(device.id)
+        except Exception as exc:
+            return self._fail(str(exc))
+        self._done(f"Removed {device.name}: it can no longer open the app")
 
     def extra_sections(self) -> list[ft.Control]:
         """Backup, restore and calendar (planner.views.sharing)."""
@@ -106,6 +203,7 @@ class SettingsView:
         widgets.snack(self.shell.page, text)
         self.refresh()
         self.control.update()
+        self.shell.changed("settings")
 
     def _fail(self, text: str) -> None:
         widgets.snack(self.shell.page, text, error=True)

@@ -1,6 +1,8 @@
 """Getting things out and back in: the therapist's report, calendar reminders, backups."""
 from __future__ import annotations
 
+import asyncio
+
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -17,6 +19,18 @@ if TYPE_CHECKING:
 async def _download(shell: "Shell", name: str, data: bytes) -> None:
     await shell.file_picker.save_file(file_name=name, src_bytes=data)
     widgets.snack(shell.page, f"Saved {name}")
+
+
+def restored_text(outcome) -> str:
+    """"Restored the backup of 2 December; your earlier data is kept" (no folder paths in the app)."""
+    from datetime import datetime
+    try:
+        made = datetime.fromisoformat(outcome.created)
+        when = f"{made.day} {made:%B}"
+    except (TypeError, ValueError):
+        when = "that day"
+    kept = "; your earlier data is kept" if outcome.copy is not None else ""
+    return f"Restored the backup of {when}{kept}"
 
 
 # ------------------------------------------------------------------ Progress: report
@@ -41,26 +55,40 @@ def progress_sections(shell: "Shell") -> list[ft.Control]:
     async def share_csv(e) -> None:
         await share("csv")
 
+    busy = ft.Row([ft.ProgressRing(width=24, height=24, stroke_width=3, semantics_label="Making the report"),
+                   ft.Text("Making the report...", size=14)], visible=False, key="report-busy", spacing=8)
+    buttons: list[ft.Control] = []
+
     async def share(fmt: str) -> None:
         st = shell.state
+        # The report is built in a worker thread: the app stays responsive, a ring shows meanwhile.
+        busy.visible = True
+        for b in buttons:
+            b.disabled = True
+        shell.page.update()
         try:
             first = first_day()
-            name, data = st.report(first, fmt)
+            name, data = await asyncio.to_thread(st.report, first, fmt)
         except ServiceError as exc:
             widgets.snack(shell.page, str(exc), error=True)
             return
+        finally:
+            busy.visible = False
+            for b in buttons:
+                b.disabled = False
+            shell.page.update()
         await _download(shell, name, data)
 
+    buttons.extend([ft.FilledButton("Share report (PDF)", icon=ft.Icons.PICTURE_AS_PDF, key="share-report",
+                                    height=widgets.TOUCH, on_click=share_pdf),
+                    ft.OutlinedButton("Spreadsheet (CSV)", key="share-csv", height=widgets.TOUCH,
+                                      on_click=share_csv)])
     return [widgets.section("Report for the therapist",
                   ft.Text("A one- or two-page PDF with adherence per goal and activity, ratings, "
                           "skip reasons and your notes.", size=13),
-                  ft.Semantics(content=period, container=True),
-                  ft.Row([ft.FilledButton("Share report (PDF)", icon=ft.Icons.PICTURE_AS_PDF,
-                                          key="share-report", height=widgets.TOUCH,
-                                          on_click=share_pdf),
-                          ft.OutlinedButton("Spreadsheet (CSV)", key="share-csv", height=widgets.TOUCH,
-                                            on_click=share_csv)], wrap=True),
-                  key="report-card")]
+                  ft.Semantics(content=period, container=True, label="Report period"),
+                  ft.Row(buttons, wrap=True),
+                  busy)]      # no key here: a rebuilt keyed card freezes its controls (Flet 1.0 diff)
 
 
 # ------------------------------------------------------------------ Settings: calendar and backup
@@ -146,7 +174,8 @@ def settings_sections(shell: "Shell") -> list[ft.Control]:
             st.reload()
             shell.refresh_all()
             shell.show_tab("today")
-            widgets.snack(shell.page, outcome.summary())
+            widgets.snack(shell.page, restored_text(outcome))
+            shell.changed("restore")
 
         dialog.actions = [ft.TextButton("Cancel", key="restore-cancel", on_click=lambda _e: widgets.close(dialog)),
                           ft.FilledButton("Restore", key="restore-confirm", on_click=confirm)]

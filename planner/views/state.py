@@ -209,3 +209,126 @@ class AppState:
         outcome = sharing.restore_bytes(self.store, data, self.now())
         self.reload()
         return outcome
+
+    # ------------------------------------------------------------ plan format 2
+    def as_needed(self, when: date | None = None) -> list:
+        """The plan's as-needed items on a day ("When needed": never scheduled, never counted)."""
+        if not self.family:
+            return []
+        return practice.as_needed(self.family, when or self.viewing)
+
+    def log_use(self, key: str, before: str | None = None, after: str | None = None, note: str = "",
+                option: str | None = None):
+        return practice.log_use(self.store, self.family, key, self.now(), before=before, after=after,
+                                note=note, option=option)
+
+    def uses(self, first: date, last: date) -> list:
+        return practice.uses(self.store, self.family, first, last) if self.family else []
+
+    def ready_to_progress(self, key: str) -> str | None:
+        if not self.family:
+            return None
+        return practice.ready_to_progress(self.store, self.family, key, self.today)
+
+    def accept_level(self, key: str, level: str):
+        return practice.accept_level(self.store, self.family, key, level, self.today)
+
+    def goal_ratings(self, goal_id: str | None = None) -> list:
+        if not self.family:
+            return []
+        got = plans.goal_ratings(self.store, self.family)
+        return [r for r in got if goal_id is None or r.goal == goal_id]
+
+    def rate_goal(self, goal_id: str, level: int, note: str = ""):
+        return plans.rate_goal(self.store, self.family, goal_id, level, self.today, self.now(), note)
+
+    # ------------------------------------------------------------ settings added with plan format 2
+    def set_paper(self, paper: str) -> None:
+        if paper not in ("a4", "letter"):
+            raise ServiceError(f"paper must be a4 or letter (got {paper!r})")
+        household.update_household(self.store, paper=paper)
+
+    def paper(self) -> str:
+        return self.household().paper or sharing.default_paper()
+
+    def clinic_settings(self) -> tuple[str, str]:
+        home = self.household()
+        return home.fhir_server or "", home.fhir_token or ""
+
+    def send_to_clinic(self, server: str | None, token: str | None) -> str:
+        """Push this child's progress to the clinic's FHIR server; the address is remembered."""
+        from planner.services import clinic
+        return clinic.push(self.store, self.family, self.today, self.now(), server=server or None,
+                           token=token or None)
+
+    def report_period(self, first: date | None) -> tuple[date, date]:
+        return sharing.report_period(self.family, first, self.today, self.today)
+
+    # ------------------------------------------------------------ home server (planner --lan)
+    @staticmethod
+    def server_lan() -> bool:
+        """True when this app runs on the home server in LAN mode (devices pair with a QR code)."""
+        try:
+            from planner import web
+        except ImportError:
+            return False
+        info = web.server_info()
+        return bool(info and info.lan)
+
+    def devices(self) -> list:
+        from planner import web
+        return web.list_devices(self.store.dir)
+
+    def remove_device(self, device_id: str) -> bool:
+        from planner import web
+        return web.remove_device(self.store.dir, device_id)
+
+    def pairing(self) -> tuple[str, str]:
+        """(url, svg) of a new one-time pairing link."""
+        from planner import web
+        code = web.new_pairing_code(self.store.dir)
+        url = web.pairing_url(code)
+        return url, web.qr_svg(url)
+
+    # ------------------------------------------------------------ kid mode: time, voice, sound
+    # Kept in memory until HouseholdSettings has fields for them (kid_sound, pin_offered).
+    def kid_sound(self) -> bool:
+        return getattr(self, "_kid_sound", True)
+
+    def set_kid_sound(self, on: bool) -> None:
+        self._kid_sound = bool(on)
+
+    def pin_offered(self) -> bool:
+        return getattr(self, "_pin_offered", False)
+
+    def set_pin_offered(self) -> None:
+        self._pin_offered = True
+
+    def kid_queue(self):
+        """What Kid mode shows now: the next item of the current or an earlier slot, by the
+        slot times and this state's clock; later slots wait."""
+        from planner.views.kid_plan import kid_queue
+        return kid_queue(self.day(self.today).items, self.slot_times(), self.now())
+
+    def kid_voice(self, item: ScheduledItem, steps: tuple[str, ...] = ()):
+        """The card's voice (a parent's recording, else one made on this device) or None."""
+        from planner import speech
+        from planner.services import audio
+        if not self.family:
+            return None
+        return audio.voice(self.store, self.family.key, item.key, speech.spoken_text(item.kid_title, steps))
+
+    def has_voice_recording(self, activity: str) -> bool:
+        from planner.services import audio
+        return bool(self.family) and audio.has_recording(self.store, self.family.key, activity)
+
+    def save_voice_recording(self, activity: str, data: bytes, kind: str = "wav") -> str:
+        from planner.services import audio
+        if not self.family:
+            raise ServiceError("no child to record for yet")
+        return audio.save_recording(self.store, self.family.key, activity, data, kind)
+
+    def remove_voice_recording(self, activity: str) -> None:
+        from planner.services import audio
+        if self.family:
+            audio.remove_recording(self.store, self.family.key, activity)

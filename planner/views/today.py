@@ -9,7 +9,7 @@ import flet as ft
 from planner.core.model import ScheduledItem, Status
 from planner.services.errors import ServiceError
 from planner.views import rows, widgets
-from planner.views.item_sheet import ItemSheet
+from planner.views.item_sheet import ItemSheet, UseSheet
 
 if TYPE_CHECKING:
     from planner.views.app import Shell
@@ -46,6 +46,36 @@ class TodayView:
             self.control.controls.append(widgets.section_title(rows.slot_label(slot), f"slots/{slot}.svg"))
             for it in items:
                 self.control.controls.append(self._item_card(it, plan, editable))
+        self._when_needed(day.date, editable)
+
+    def _when_needed(self, when, editable: bool) -> None:
+        """As-needed items: never scheduled and never counted; a parent logs a use when it happens."""
+        try:
+            entries = self.state.as_needed(when)
+        except ServiceError:
+            entries = []
+        if not entries:
+            return
+        self.control.controls.append(widgets.section_title("When needed"))
+        self.control.controls.append(ft.Text("Use these when your child needs them; they are not counted "
+                                             "as missed.", size=13, italic=True, color="#49454F"))
+        for a in entries:
+            sub = " · ".join(x for x in (a.dose_text(), a.notes) if x)
+            card = ft.Container(
+                ft.Row([
+                    widgets.picture(self.state.picture(a.key, a.picture), 48, a.title),
+                    ft.Column([ft.Text(a.title, size=16, weight=ft.FontWeight.W_600),
+                               ft.Text(sub, size=13, color="#49454F", max_lines=2,
+                                       overflow=ft.TextOverflow.ELLIPSIS)], spacing=0, expand=True, tight=True),
+                    ft.Icon(ft.Icons.ADD_CIRCLE_OUTLINE, color=widgets.SEED, size=28),
+                ], spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER),
+                key=f"use-{a.key}", padding=ft.Padding.symmetric(horizontal=10, vertical=8),
+                border_radius=ft.BorderRadius.all(14), bgcolor="#FFFFFF", ink=True,
+                border=ft.Border.all(1, "#D7E3DE"), disabled=not editable,
+                on_click=lambda e, entry=a: self.open_use(entry),
+            )
+            self.control.controls.append(ft.Semantics(content=card, container=True, button=True,
+                                                      label=f"Log a use: {a.title}"))
 
     def _header(self, head: rows.DayHeader) -> ft.Control:
         nav = ft.Row([
@@ -73,6 +103,7 @@ class TodayView:
 
     def _item_card(self, it: ScheduledItem, plan, editable: bool) -> ft.Control:
         row = rows.item_row(it, plan)
+        name = rows.item_name(it)
         sub = " · ".join(x for x in (row.dose, row.goal) if x)
         info: list[ft.Control] = [
             ft.Text(row.title, size=16, weight=ft.FontWeight.W_600, key=f"title-{it.id}",
@@ -80,10 +111,15 @@ class TodayView:
                     if it.status is Status.SKIPPED else None),
             ft.Text(sub, size=13, color="#49454F", max_lines=2, overflow=ft.TextOverflow.ELLIPSIS),
         ]
-        check = ft.Checkbox(value=row.checked, key=f"check-{it.id}", semantics_label=row.title,
-                            disabled=not editable,
+        partial = it.status is Status.PARTIAL
+        # Partly done is its own state: the half-filled (mixed) box; a tap on it makes it done.
+        check = ft.Checkbox(value=None if partial else row.checked, tristate=partial, key=f"check-{it.id}",
+                            semantics_label=name + (", partly done" if partial else ""),
+                            disabled=not editable, scale=1.2,
                             on_change=lambda e, item=it: self.on_check(item, e.control.value))
         badges = [x for x in (row.status if it.status is not Status.DONE else "", row.rating) if x]
+        if it.option:
+            badges.append(rows.option_title(it.option))
         if badges or row.note:
             info.append(ft.Text(" · ".join(badges + ([f"“{row.note}”"] if row.note else [])), size=12,
                                 italic=True, color="#6750A4", key=f"status-{it.id}"))
@@ -92,13 +128,15 @@ class TodayView:
                 ft.Container(widgets.picture(self.state.picture(it.key, it.picture), 56, it.title),
                              key=f"pic-{it.id}"),
                 ft.Column(info, spacing=0, expand=True, tight=True),
-                check,
-                widgets.icon_button(ft.Icons.MORE_VERT, f"More for {row.title}", f"more-{it.id}", on_click=lambda e, item=it: self.open_item(item)),
+                ft.Container(check, width=widgets.TOUCH, height=widgets.TOUCH, alignment=ft.Alignment.CENTER),
+                widgets.icon_button(ft.Icons.MORE_VERT, f"More for {name}", f"more-{it.id}",
+                                    on_click=lambda e, item=it: self.open_item(item)),
             ], spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER),
             key=f"item-{it.id}", padding=ft.Padding.only(left=8, right=0, top=6, bottom=6),
-            border_radius=ft.BorderRadius.all(14), bgcolor="#FFFFFF",
+            border_radius=ft.BorderRadius.all(14), bgcolor="#FFFFFF", ink=True,
             border=ft.Border.only(left=ft.BorderSide(6, rows.area_color(row.area))),
             shadow=ft.BoxShadow(blur_radius=3, color="#22000000", offset=ft.Offset(0, 1)),
+            on_click=lambda e, item=it: self.open_item(item),
         )
         return ft.Semantics(content=card, container=True)
 
@@ -115,15 +153,24 @@ class TodayView:
 
     def on_check(self, item: ScheduledItem, checked: bool | None) -> None:
         try:
-            self.state.tick(item, bool(checked))
+            if item.status is Status.PARTIAL:
+                self.state.record(item, Status.DONE, reason=None)    # partly done, tapped: now done
+            else:
+                self.state.tick(item, bool(checked))
         except ServiceError as exc:
             widgets.snack(self.shell.page, str(exc), error=True)
         self.refresh()
         self.control.update()
+        self.shell.changed("tick")
 
     def open_item(self, item: ScheduledItem) -> None:
-        ItemSheet(self.shell, item, on_change=self.after_sheet).open()
+        self.shell.sheet = ItemSheet(self.shell, item, on_change=self.after_sheet)
+        self.shell.sheet.open()
+
+    def open_use(self, entry) -> None:
+        UseSheet(self.shell, entry, on_change=self.after_sheet).open()
 
     def after_sheet(self) -> None:
         self.refresh()
         self.control.update()
+        self.shell.changed("tick")

@@ -70,3 +70,35 @@ def close(dialog: ft.DialogControl) -> None:
     """Close this dialog (page.pop_dialog() would close a snack bar shown after it)."""
     dialog.open = False
     dialog.update()
+
+
+def with_pin(shell, why: str, action) -> None:
+    """Run `action()` now when no parent PIN is set, else after the PIN is typed. A wrong PIN
+    keeps what was typed selected and the field focused, so the parent can simply type again."""
+    state = shell.state
+    if not state.has_pin():
+        action()
+        return
+    field = ft.TextField(label="Parent PIN", password=True, autofocus=True, max_length=8, width=220,
+                         keyboard_type=ft.KeyboardType.NUMBER, key="pin-field")
+    error = ft.Text("", color="#B3261E", key="pin-error")
+
+    async def check(e=None) -> None:
+        got = state.check_pin(field.value or "")
+        if got.ok:
+            close(dialog)
+            action()
+            return
+        error.value = got.message()
+        field.error = got.message()
+        field.selection = ft.TextSelection(base_offset=0, extent_offset=len(field.value or ""))
+        dialog.update()
+        await field.focus()
+
+    field.on_submit = check
+    dialog = ft.AlertDialog(
+        key="pin-dialog", modal=True, title=ft.Text(why),
+        content=ft.Column([field, error], tight=True, spacing=4),
+        actions=[ft.TextButton("Cancel", key="pin-cancel", on_click=lambda e: close(dialog)),
+                 ft.FilledButton("OK", key="pin-ok", on_click=check)])
+    shell.page.show_dialog(dialog)
