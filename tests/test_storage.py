@@ -6,7 +6,7 @@ import multiprocessing as mp
 from datetime import date
 
 import pytest
-from filelock import FileLock
+from planner.storage.lock import FolderLock
 
 from planner.core.model import Completion, Status
 from planner.storage import store as store_mod
@@ -123,7 +123,7 @@ def test_missing_file_with_backup_is_restored(tmp_path):
 
 
 def _hold_lock(path, ready, release):
-    with FileLock(str(path / ".lock")):
+    with FolderLock(str(path / ".lock")):
         ready.set()
         release.wait(10)
 

@@ -8,12 +8,13 @@ from datetime import date
 from typing import Any
 
 from planner.core.model import Day, Status
-from planner.services import household, plans, practice
+from planner.services import household, practice
 from planner.storage.store import Store
 
 
 def cmd_import(args: argparse.Namespace, store: Store, today: date) -> int:
     from planner.core.importer import CsvOptions
+    from planner.services import plans
     data = plans.read_import_bytes(args.file)
     opts = CsvOptions(
         child=args.child, start=args.start.isoformat() if args.start else None,
@@ -145,6 +146,7 @@ def cmd_use(args: argparse.Namespace, store: Store, today: date) -> int:
 
 def cmd_goal_rate(args: argparse.Namespace, store: Store, today: date) -> int:
     from planner import clock
+    from planner.services import plans
     family = household.load_family(store, args.child)
     rating = plans.rate_goal(store, family, args.goal, args.level, args.day or today, clock.now(),
                              args.note or "")

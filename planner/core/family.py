@@ -1,7 +1,6 @@
 """One child's plans over time: which plan governs a day (the one definition of it)."""
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ def child_key(name: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:60].strip("-")
     if slug:
         return slug
+    import hashlib
     digest = hashlib.sha256(unicodedata.normalize("NFC", name).strip().lower().encode("utf-8"))
     return "child-" + digest.hexdigest()[:10]
 

@@ -2,9 +2,6 @@
 and pauses. One PIN gates kid mode for every child."""
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Callable
@@ -112,6 +109,7 @@ def update_household(store: Store, **changes: Any) -> HouseholdSettings:
 # ------------------------------------------------------------------ parent PIN (one per family)
 
 def _digest(pin: str, salt: str, kdf: str) -> str:
+    import hashlib
     if kdf.startswith("scrypt:"):
         n, r, p = (int(x) for x in kdf.split(":")[1:])
         return hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), n=n, r=r, p=p,
@@ -131,6 +129,7 @@ def set_pin(store: Store, pin: str | None, confirm: str | None = None) -> None:
         raise ServiceError("the PIN must be 4 to 8 digits")
     if confirm is not None and confirm != pin:
         raise ServiceError("the two PINs are not the same; type it again")
+    import secrets
     salt = secrets.token_bytes(16).hex()
     kdf = "scrypt:{}:{}:{}".format(*SCRYPT)
     update_household(store, pin_hash=_digest(pin, salt, kdf), pin_salt=salt, pin_kdf=kdf,
@@ -165,6 +164,8 @@ def check_pin(store: Store, pin: str, now: datetime) -> PinCheck:
     """Check the household PIN against the stored one (read fresh each time, so a PIN changed on
     another device counts at once). After PIN_TRIES wrong tries, each wrong try makes the next wait
     longer (30 s, 1 min, 2 min, ...), kept in the data folder so a reload does not reset it."""
+    import hmac
+    import secrets
     s = household(store)
     if not s.pin_hash:
         return PinCheck(True)

@@ -27,7 +27,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from filelock import FileLock, Timeout
 from tinydb import Query, TinyDB
 from tinydb.table import Table
 
@@ -37,6 +36,7 @@ from planner.storage.atomic import (
     TMP_MARK, AtomicJSONStorage, CorruptFile, atomic_write_bytes, read_json_file,
 )
 from planner.storage.files import _strerror
+from planner.storage.lock import FolderLock, LockTimeout
 from planner.storage.records import BadRecord, ChildSettings, HouseholdSettings, PlanRecord
 
 SCHEMA_VERSION = 2
@@ -82,7 +82,7 @@ class Store:
         self.dir = Path(data_dir)
         self.notices: list[str] = []
         self._dbs: dict[Path, TinyDB] = {}
-        self._lock = FileLock(str(self.dir / ".lock"), timeout=self.lock_timeout)
+        self._lock = FolderLock(str(self.dir / ".lock"), timeout=self.lock_timeout)
         self._thread_lock = threading.RLock()
         self._depth = 0
         self._schema_checked = False
@@ -105,7 +105,7 @@ class Store:
                     raise StoreError(f"cannot create the data folder {self.dir}: {_strerror(exc)}") from None
                 try:
                     self._lock.acquire(timeout=self.lock_timeout)
-                except Timeout:
+                except LockTimeout:
                     raise Busy(f"the data folder {self.dir} is busy: another planner (the app or a "
                                "command) is saving right now; try again in a moment") from None
                 except OSError as exc:
@@ -134,13 +134,22 @@ class Store:
                         os.unlink(Path(folder) / name)
                     except OSError:
                         pass
-        from planner.storage import backup
-        backup.finish_interrupted_restore(self)
+        if self._restore_leftovers():
+            from planner.storage import backup
+            backup.finish_interrupted_restore(self)
         meta = self.dir / "meta.json"
         if not meta.exists():
             atomic_write_bytes(meta, f'{{"schema_version": {SCHEMA_VERSION}}}'.encode(), keep_backup=False)
         else:
             self._migrate()
+
+    def _restore_leftovers(self) -> bool:
+        """Is a restore's old or staging folder beside the data folder (see storage.backup)?"""
+        prefix = f".{self.dir.name}.restore-"
+        try:
+            return any(p.name.startswith(prefix) for p in self.dir.parent.iterdir())
+        except OSError:
+            return False
 
     def schema_version(self) -> int:
         meta = self.dir / "meta.json"
@@ -155,8 +164,7 @@ class Store:
     def _check_schema(self) -> None:
         if self._schema_checked:
             return
-        from planner.storage import backup
-        if backup.interrupted(self.dir):
+        if (self.dir.parent / f".{self.dir.name}.restore-old").exists():
             try:
                 with self.writing():
                     pass   # _prepare_for_writing finishes the restore

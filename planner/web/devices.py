@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from filelock import FileLock
+from planner.storage.lock import FolderLock
 
 from planner.storage.atomic import atomic_write_bytes
 
@@ -119,7 +119,7 @@ class DeviceBook:
     def __init__(self, data_dir: Path):
         self.data_dir = Path(data_dir)
         self.path = self.data_dir / FILE_NAME
-        self._lock = FileLock(str(self.path) + ".lock", timeout=10)
+        self._lock = FolderLock(str(self.path) + ".lock", timeout=10)
         self._mutex = threading.Lock()
         self._cache: tuple[tuple[int, int, int], dict] | None = None
         self.removed_listeners: list = []      # called with a device id after it is removed
