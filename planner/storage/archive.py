@@ -49,6 +49,7 @@ def excluded(rel: str) -> bool:
     parts = rel.split("/")
     name = parts[-1]
     return (parts[0] == COPIES_DIR or name == ".lock" or name.startswith(TMP_MARK)
+            or rel in ("devices.json", "devices.json.lock")
             or name.endswith(".bak") or ".damaged-" in name or name.endswith(".lock"))
 
 

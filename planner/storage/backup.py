@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from planner.storage.store import Store
 
 READY = ".restore-ready"          # written last into a complete staging folder
+DEVICE_FILES = ("devices.json",)  # the devices paired with this home server: never in a backup
 
 # Fault tests set this to stop at a named step ("unpacked", "old-moved", "new-in-place").
 fault_hook: Callable[[str], None] | None = None
@@ -242,6 +243,9 @@ def restore(store: "Store", data: bytes, now: datetime) -> Restored:
         stage.mkdir(parents=True)
         _write_tree(stage, backup.files)
         check_folder(stage)
+        for own in DEVICE_FILES:          # this home's paired devices stay as they are
+            if (folder / own).is_file() and not (stage / own).exists():
+                shutil.copy2(folder / own, stage / own)
         atomic_write_bytes(stage / READY, now.isoformat().encode(), keep_backup=False)
         fsync_dir(folder.parent)
     except OSError as exc:
