@@ -87,7 +87,7 @@ def test_import_good_json_previews_then_applies(tmp_path):
         assert app.has_key("today-view")
         checks = [k for k in app.keys() if k.startswith("check-maya-winter.20261127.")]
         assert checks, app.keys()
-        assert "Plan imported" in app.text()
+        assert "Plan saved. Started Monday 23 November." in app.text()    # the date in words
         assert app.by_key("app-title").value == "Maya's practice"
 
     run(go())

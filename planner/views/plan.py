@@ -7,7 +7,8 @@ import flet as ft
 
 from planner.core import scheduler
 from planner.core import draft as drafts
-from planner.views import widgets
+from planner.services.errors import ServiceError
+from planner.views import rows, widgets
 from planner.views.builder import BuilderView
 from planner.views.plan_import import ImportFlow, plan_body
 
@@ -69,8 +70,67 @@ class PlanView:
                                  + (f" ({plan.therapist_contact})" if plan.therapist_contact else ""), size=14))
         c.append(ft.Container(ft.Column(lines, spacing=4), padding=12, bgcolor="#F1F7F5",
                               border_radius=ft.BorderRadius.all(16), key="plan-header"))
-        c.extend(plan_body(plan, st.picture, "plan"))
+        try:
+            got = st.goal_ratings()
+        except ServiceError:
+            got = []
+        ratings: dict[str, list] = {}
+        for r in got:
+            if r.plan_id == plan.plan_id:
+                ratings.setdefault(r.goal, []).append(r)
+        c.extend(plan_body(plan, st.picture, "plan", ratings=ratings, on_rate=self.rate_goal))
         return c
+
+    # ------------------------------------------------------------ goal ratings
+    def rate_goal(self, goal) -> None:
+        widgets.with_pin(self.shell, "Parent PIN to rate a goal", lambda: self._rate_dialog(goal))
+
+    def _rate_dialog(self, goal) -> None:
+        chosen: dict[str, int | None] = {"level": None}
+        note = ft.TextField(label="Note (optional)", max_length=500, multiline=True, key="rate-note")
+        error = ft.Text("", color="#B3261E", key="rate-error")
+        levels = ft.Column(spacing=6, tight=True)
+
+        def draw() -> None:
+            levels.controls = []
+            for lv in (-2, -1, 0, 1, 2):
+                text = goal.gas_text(lv)
+                label = rows.GAS_NAMES[lv] + (f"  {text}" if text else "")
+                on = chosen["level"] == lv
+                cls = ft.FilledButton if on else ft.OutlinedButton
+                levels.controls.append(cls(label, key=f"rate-level-{lv}", height=widgets.TOUCH,
+                                           icon=ft.Icons.CHECK if on else None,
+                                           on_click=lambda e, v=lv: pick(v)))
+
+        def pick(level: int) -> None:
+            chosen["level"] = level
+            draw()
+            dialog.update()
+
+        def save(e) -> None:
+            if chosen["level"] is None:
+                error.value = "Choose a level first"
+                dialog.update()
+                return
+            try:
+                self.state.rate_goal(goal.id, chosen["level"], note.value or "")
+            except ServiceError as exc:
+                error.value = rows.app_words(str(exc))
+                dialog.update()
+                return
+            widgets.close(dialog)
+            widgets.snack(self.shell.page, f"Goal rated {rows.GAS_NAMES[chosen['level']]} today")
+            self.show("view")
+            self.shell.changed("goal-rating")
+
+        draw()
+        dialog = ft.AlertDialog(
+            key="rate-dialog", title=ft.Text(f"Rate: {goal.text}", size=18),
+            content=ft.Column([ft.Text("Where is the child today? (Goal Attainment Scaling, -2 to +2)", size=13),
+                               levels, note, error], tight=True, spacing=8, scroll=ft.ScrollMode.AUTO),
+            actions=[ft.TextButton("Cancel", key="rate-cancel", on_click=lambda e: widgets.close(dialog)),
+                     ft.FilledButton("Save rating", key="rate-save", on_click=save)])
+        self.shell.page.show_dialog(dialog)
 
     def _actions(self) -> ft.Control:
         buttons: list[ft.Control] = [

@@ -12,7 +12,8 @@ from planner.core.model import WEEKDAYS, Plan
 from planner.services.errors import ServiceError
 from planner.services.plans import ImportOutcome
 from planner.core import draft as drafts
-from planner.views import widgets
+from planner.core.activity import PRECAUTION_LABELS
+from planner.views import rows, widgets
 
 if TYPE_CHECKING:
     from planner.views.plan import PlanView
@@ -20,9 +21,78 @@ if TYPE_CHECKING:
 ERROR_COLOR = "#B3261E"
 
 
-def plan_body(plan: Plan, picture: Callable[[str, str], object], prefix: str) -> list[ft.Control]:
+def activity_details(a, plan: Plan) -> str:
+    """The plan format 2 parts of an entry in a few words (choice, level, phases, stop if...)."""
+    parts = []
+    if a.options:
+        parts.append("Choose one: " + ", ".join(rows.option_title(o, plan) for o in a.options))
+    extra = rows.dose_extra(a)
+    if extra:
+        parts.append(", ".join(extra))
+    for ph in a.phases:
+        bits = [rows.LEVEL_LABELS.get(ph.level, ph.level).lower() + " version" if ph.level else "",
+                f"{ph.minutes} min" if ph.minutes else "", f"{ph.reps} reps" if ph.reps else ""]
+        parts.append(f"From {ph.first.day} {ph.first:%b}: " + ", ".join(b for b in bits if b))
+    if a.progress_after_easy:
+        parts.append(f"Harder after {a.progress_after_easy} easy days in a row")
+    if a.valid_from or a.valid_until:
+        parts.append(" ".join(x for x in (f"from {a.valid_from:%d %b}" if a.valid_from else "",
+                                          f"until {a.valid_until:%d %b}" if a.valid_until else "") if x))
+    if a.stop_if:
+        parts.append(f"Stop if: {a.stop_if}")
+    if a.coaching:
+        parts.append(f"How to help: {a.coaching}")
+    if a.precaution_checked:
+        parts.append("Checked by the therapist: " + ", ".join(PRECAUTION_LABELS.get(p, p)
+                                                             for p in a.precaution_checked))
+    return "\n".join(parts)
+
+
+def child_lines(plan: Plan) -> list[str]:
+    """Handedness, precautions and school days (plan format 2)."""
+    out = []
+    if plan.handedness:
+        out.append("Handedness: " + {"left": "left", "right": "right", "not-yet": "not settled yet"}
+                   .get(plan.handedness, plan.handedness))
+    if plan.precautions:
+        texts = dict(plan.precaution_texts)
+        out.append("Precautions: " + ", ".join(
+            PRECAUTION_LABELS.get(p, p) + (f" ({texts[p]})" if texts.get(p) else "") for p in plan.precautions))
+    if plan.precaution_notes:
+        out.append(plan.precaution_notes)
+    if tuple(plan.school_days) != tuple(WEEKDAYS):
+        out.append("School days: " + ", ".join(d.capitalize() for d in plan.school_days))
+    return out
+
+
+def goal_block(g, prefix: str, ratings=(), on_rate=None) -> list[ft.Control]:
+    out: list[ft.Control] = [ft.Text(g.text, size=16, weight=ft.FontWeight.W_600, key=f"{prefix}-goal-{g.id}")]
+    lines = [ft.Text(f"{label}: {text}", size=13) for label, text in rows.goal_lines(g)]
+    gas = rows.gas_rows(g)
+    if gas:
+        lines.append(ft.Text("Goal levels:", size=13, weight=ft.FontWeight.W_500))
+        lines.extend(ft.Text(f"{rows.GAS_NAMES[lv]}  {text}", size=13) for lv, text in gas)
+    if ratings:
+        lines.append(ft.Text("Ratings: " + "; ".join(rows.rating_text(r) for r in ratings), size=13,
+                             key=f"{prefix}-goal-{g.id}-ratings"))
+    if on_rate is not None:
+        lines.append(ft.OutlinedButton("Rate goal", icon=ft.Icons.FLAG_OUTLINED, key=f"{prefix}-rate-{g.id}",
+                                       height=widgets.TOUCH, on_click=lambda e: on_rate(g)))
+    if lines:
+        out.append(ft.Container(ft.Column(lines, spacing=2), padding=ft.Padding.only(left=4, bottom=4),
+                                key=f"{prefix}-goal-{g.id}-details"))
+    return out
+
+
+def plan_body(plan: Plan, picture: Callable[[str, str], object], prefix: str, ratings: dict | None = None,
+              on_rate: Callable | None = None) -> list[ft.Control]:
     """The plan's goals, each with its activities (frequency, dose, slots); shared by the Plan tab and the preview."""
     out: list[ft.Control] = []
+    child = child_lines(plan)
+    if child:
+        out.append(ft.Container(ft.Column([ft.Text(x, size=13) for x in child], spacing=2),
+                                key=f"{prefix}-child", padding=10, bgcolor="#FFF8EC",
+                                border_radius=ft.BorderRadius.all(12)))
     by_goal: dict[str | None, list] = {}
     for a in plan.activities:
         by_goal.setdefault(a.goal, []).append(a)
@@ -30,17 +100,21 @@ def plan_body(plan: Plan, picture: Callable[[str, str], object], prefix: str) ->
         acts = by_goal.get(g.id if g else None, [])
         if not acts and g is None:
             continue
-        title = g.text if g else "Other activities"
-        out.append(ft.Text(title, size=16, weight=ft.FontWeight.W_600, key=f"{prefix}-goal-{g.id if g else 'none'}"))
+        if g is None:
+            out.append(ft.Text("Other activities", size=16, weight=ft.FontWeight.W_600, key=f"{prefix}-goal-none"))
+        else:
+            out.extend(goal_block(g, prefix, (ratings or {}).get(g.id, ()), on_rate))
         if not acts:
             out.append(ft.Text("No activity for this goal yet.", size=13, italic=True,
                                key=f"{prefix}-goal-{g.id}-empty"))
         for a in acts:
+            more = activity_details(a, plan)
+            sub = drafts.activity_line(a) + (f"\n{more}" if more else "") \
+                + (f"\n{a.notes}" if a.notes and prefix == "preview" else "")
             out.append(ft.ListTile(
                 leading=widgets.picture(picture(a.key, a.picture), 44, a.title, radius=8),
                 title=ft.Text(a.title),
-                subtitle=ft.Text(drafts.activity_line(a)
-                                 + (f"\n{a.notes}" if a.notes and prefix == "preview" else "")),
+                subtitle=ft.Text(sub),
                 content_padding=ft.Padding.symmetric(horizontal=4), key=f"{prefix}-activity-{a.key}"))
     return out
 
@@ -68,7 +142,7 @@ class ImportFlow:
     # ------------------------------------------------------------ entering
     async def pick(self, e=None) -> None:
         files = await self.shell.file_picker.pick_files(
-            dialog_title="Choose the plan file", allowed_extensions=["json", "csv"],
+            dialog_title="Choose the plan file (JSON, CSV or a clinic's FHIR file)", allowed_extensions=["json", "csv"],
             file_type=ft.FilePickerFileType.CUSTOM, with_data=True, cancel_upload_on_window_blur=False)
         if not files:
             return
@@ -102,7 +176,7 @@ class ImportFlow:
         self.begin(f"{plan.plan_id}.json", data, origin="builder")
 
     def _fail(self, text: str) -> None:
-        self.stage, self.error, self.plan, self.outcome = "error", text, None, None
+        self.stage, self.error, self.plan, self.outcome = "error", rows.app_words(text), None, None
 
     def _csv_defaults(self) -> None:
         st = self.state
@@ -164,7 +238,7 @@ class ImportFlow:
             self.view.show("view")
             return
         try:
-            st.apply_import(self.plan)
+            done = st.apply_import(self.plan)
         except ServiceError as exc:
             self._fail(str(exc))
             self.view.show("import")
@@ -174,8 +248,9 @@ class ImportFlow:
         st.viewing = st.today
         self.view.mode = "view"
         self.shell.refresh_all()
-        widgets.snack(self.shell.page, "Plan imported")
+        widgets.snack(self.shell.page, f"Plan saved. {rows.starts_text(done.effective_from, st.today)}.")
         self._show_today()
+        self.shell.changed("import")
 
     def _show_today(self) -> None:
         # Put Today back on screen as it was last sent, then rebuild it: a list rebuilt while off

@@ -221,3 +221,48 @@ def option_picture(key: str) -> str:
     from planner.library import load_library
     lib = load_library().get(key)
     return lib.picture if lib else ""
+
+
+def app_words(message: str) -> str:
+    """An error line in the app's words: command names are for the terminal, not for a parent."""
+    import re
+    message = message.replace("see `planner library`", "see the activity library in Build a plan")
+    message = re.sub(r"\s*\(see `planner [^`]*`\)", "", message)
+    message = re.sub(r";?\s*see `planner [^`]*`", "", message)
+    message = re.sub(r"`planner ([a-z-]+)[^`]*`", lambda m: m.group(1), message)
+    message = message.replace("--server URL", "the clinic server address")
+    return message
+
+
+def starts_text(effective: date, today: date) -> str:
+    """"Starts today", "Starts Monday 7 December", "Started Monday 23 November"."""
+    if effective == today:
+        return "Starts today"
+    verb = "Starts" if effective > today else "Started"
+    return f"{verb} {long_date(effective)}"
+
+
+GAS_NAMES = {-2: "-2", -1: "-1", 0: "0", 1: "+1", 2: "+2"}
+
+
+def goal_lines(goal) -> list[tuple[str, str]]:
+    """(label, text) lines of a goal's measurable parts (plan format 2)."""
+    out = []
+    if goal.baseline:
+        out.append(("Now", goal.baseline))
+    if goal.target:
+        out.append(("Target", goal.target))
+    if goal.target_date:
+        out.append(("By", long_date(goal.target_date) + f" {goal.target_date.year}"))
+    return out
+
+
+def gas_rows(goal) -> list[tuple[int, str]]:
+    """The Goal Attainment Scaling texts, -2 .. +2, when the plan gives them."""
+    if not goal.gas:
+        return []
+    return [(lv, goal.gas_text(lv)) for lv in (-2, -1, 0, 1, 2) if goal.gas_text(lv)]
+
+
+def rating_text(r) -> str:
+    return f"{r.date.day} {r.date:%b %Y}: {GAS_NAMES.get(r.level, r.level)}" + (f" · {r.note}" if r.note else "")

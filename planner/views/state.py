@@ -140,9 +140,9 @@ class AppState:
     def looks_like_csv(name: str, data: bytes) -> bool:
         return plans.looks_like_csv(name, data)
 
-    @staticmethod
-    def parse_plan(data: bytes, name: str, options=None) -> Plan:
-        return plans.parse_plan(data, name, options)
+    def parse_plan(self, data: bytes, name: str, options=None) -> Plan:
+        """Our JSON, a spreadsheet CSV or an HL7 FHIR CarePlan/Bundle (detected from the bytes)."""
+        return plans.parse_plan(data, name, options, today=self.today)
 
     def preview_import(self, plan: Plan) -> ImportOutcome:
         return plans.import_plan(self.store, plan, self.today, dry_run=True)

@@ -56,7 +56,9 @@ def area_chip(area: str) -> ft.Control:
 
 
 def snack(page: ft.Page, text: str, error: bool = False) -> None:
-    page.show_dialog(ft.SnackBar(ft.Text(text), bgcolor="#B3261E" if error else None,
+    if error:
+        text = rows.app_words(text)
+    page.show_dialog(ft.SnackBar(ft.Text(text, key="snack-text"), bgcolor="#B3261E" if error else None,
                                  duration=ft.Duration(seconds=4)))
 
 
