@@ -4,11 +4,17 @@ Every case must end the same way: exit code 2, exactly one line on stderr starti
 nothing on stdout, no traceback, the data folder byte for byte as it was, and an answer within
 5 seconds. The folder holds two children (Maya and Leo) with plans and a few ticks each.
 
-Counts (each case is its own test id):
-  bad plan files       PLAN_CASES       (JSON and CSV; see len(PLAN_CASES), at least 100)
-  bad arguments        ARG_CASES + SUBPROCESS_ARG_CASES + FILE_TYPE_CASES (at least 40)
-  bad backup archives  ARCHIVE_CASES    (at least 30)
-`test_counts` checks the minimums. The in-process `cli` fixture runs most cases; cases that need
+Counts (each case is its own test id; `test_counts` keeps these figures true):
+  bad plan files       181   (146 JSON in JSON_CASES, 35 CSV in CSV_CASES; each imported with and
+                              without --dry-run)
+  bad arguments        117   (79 in-process in ARG_CASES, 8 PLANNER_TODAY values, 9 undecodable
+                              byte arguments and 2 undecodable PLANNER_TODAY values in real
+                              processes, 19 special files: FIFOs, devices, sockets, symlink loops;
+                              plus 2 unreadable files when not run as root)
+  bad backup archives   71   (ARCHIVE_CASES)
+  bad pictures          11   (BAD_PICTURES, the family photo upload)
+Also: a full disk and a read-only folder (tmpfs mounts, root only), a data folder that is a link.
+The in-process `cli` fixture runs most cases; cases that need
 a FIFO, a device or undecodable bytes in argv or the environment run a real `planner` process with
 a timeout.
 """
@@ -566,6 +572,9 @@ BAD_BYTE_ARGS: dict[str, list] = {
     "child-undecodable-byte": ["schedule", "--child", b"Ma\xffya"],
     "csv-child-undecodable-byte": ["import", "{plan_csv}", "--child", b"Zo\xe9", "--start", "2026-11-23"],
     "skip-note-encoded-surrogate": ["skip", MAYA, "--note", b"x\xed\xa0\x80y"],
+    "import-undecodable-missing-path": ["import", b"/nonexistent-\xff/plan\xfe.json"],
+    "report-undecodable-name-in-data-folder": ["report", "--child", "Maya", "-o", b"{data}/r\xff.txt"],
+    "backup-undecodable-name-in-data-folder": ["backup", b"{data}/b\xff\x1b[2J.zip"],
 }
 BAD_BYTE_ENV: dict[str, bytes] = {
     "today-undecodable-byte": b"2026-11-2\xff",
@@ -633,6 +642,7 @@ def test_bad_bytes_argument(family, tmp_path, case):
     csv_path = tmp_path / "zoe.csv"
     csv_path.write_text(CSV_GOOD, encoding="utf-8")
     args = [str(csv_path) if a == "{plan_csv}" else a for a in BAD_BYTE_ARGS[case]]
+    args = [a.replace(b"{data}", bytes(family.data)) if isinstance(a, bytes) else a for a in args]
     check_process(family.data, args)
 
 
@@ -960,9 +970,15 @@ def test_bad_archive(family, good_files, tmp_path, case):
 
 
 def test_counts():
+    import re
     bad_args = len(ARG_CASES) + len(ENV_TODAY_CASES) + len(BAD_BYTE_ARGS) + len(BAD_BYTE_ENV) \
         + len(FILE_TYPE_CASES)
     assert len(PLAN_CASES) >= 100 and bad_args >= 40 and len(ARCHIVE_CASES) >= 30
+    said = {k: int(n) for k, n in re.findall(r"bad (plan files|arguments|backup archives|pictures) +(\d+)",
+                                              __doc__)}
+    assert said == {"plan files": len(PLAN_CASES), "arguments": bad_args,
+                    "backup archives": len(ARCHIVE_CASES), "pictures": len(BAD_PICTURES)}
+    assert f"{len(JSON_CASES)} JSON" in __doc__ and f"{len(CSV_CASES)} CSV" in __doc__
 
 
 # ------------------------------------------------------------------ full disk, read-only folder

@@ -287,11 +287,18 @@ def schema1_big(tmp_path_factory) -> tuple[Path, dict[str, tuple]]:
     return folder, expected
 
 
-def migrated_problem(folder: Path, expected: dict[str, tuple]) -> str | None:
+def settings_of(store: Store) -> tuple:
+    home = store.household().to_doc()
+    return (home, store.child_settings("maya").to_doc(), store.child_settings("leo").to_doc())
+
+
+def migrated_problem(folder: Path, expected: dict[str, tuple], settings: tuple | None = None) -> str | None:
     try:
         store = Store(folder)
         keys = {r.child_key for r in store.plan_records()}      # what every command reads first
         assert keys == {"maya", "leo"}, keys
+        if settings is not None and settings_of(store) != settings:
+            return "the settings differ from a migration that ran to its end"
         got: dict[str, tuple] = {}
         count = 0
         for key in ("maya", "leo"):
@@ -330,6 +337,9 @@ def test_migration_survives_every_kill(schema1_big, tmp_path):
     shutil.copytree(source, timing)
     took = timed_run("migrate", timing, timing)
     assert migrated_problem(timing, expected) is None
+    settings = settings_of(Store(timing))
+    assert settings[0]["pin_hash"] and settings[0]["slot_times"] == {"morning": "07:05"}
+    assert len(settings[1]["pauses"]) == 3 and settings[2]["reward_goal"] == 15
     writes = 2 * WEEKS + 2                 # each week for each child, settings.json, meta.json
     rng = random.Random(5)
     kills = [f"atomic:{s}:{n}" for n in (0, WEEKS, writes - 2, writes - 1) for s in ATOMIC_STAGES]
@@ -344,8 +354,30 @@ def test_migration_survives_every_kill(schema1_big, tmp_path):
             assert not finished, f"{kill}: the worker was not stopped there"
         else:
             interrupted += not finished
-        problem = migrated_problem(folder, expected)
+        # Kills between the settings and meta.json lose the settings (see the xfail test below);
+        # a random kill may land there too, so only the records are checked after those.
+        known = not kill or kill in (f"atomic:after-replace:{writes - 2}",
+                                     *(f"atomic:{s}:{writes - 1}" for s in ATOMIC_STAGES[:2]))
+        problem = migrated_problem(folder, expected, None if known else settings)
         if problem:
             failures.append((kill or f"random {after:.3f}s", problem))
     assert failures == []
     assert interrupted >= 3, "the random kills came after the migration: they prove nothing"
+
+
+@pytest.mark.xfail(strict=True, reason="migrations.migrate_1_to_2 is not idempotent for settings: "
+                   "killed after settings.json is rewritten and before meta.json, the next start "
+                   "reads the schema-2 settings.json as schema 1 and rewrites it empty (the PIN, "
+                   "reminder times, pauses and rewards are lost)")
+@pytest.mark.parametrize("kill", ["atomic:after-replace:{last_week_plus_one}", "atomic:before-replace:{meta}"])
+def test_migration_killed_after_the_settings_keeps_them(schema1_big, tmp_path, kill):
+    source, expected = schema1_big
+    writes = 2 * WEEKS + 2
+    kill = kill.format(last_week_plus_one=writes - 2, meta=writes - 1)
+    clean = tmp_path / "clean"
+    shutil.copytree(source, clean)
+    settings = settings_of(Store(clean))                     # migrated to its end
+    folder = tmp_path / "killed"
+    shutil.copytree(source, folder)
+    assert not run_worker("migrate", folder, folder, kill)
+    assert migrated_problem(folder, expected, settings) is None
