@@ -10,6 +10,8 @@ days of that week are available, so it is computed once and reused.
 """
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -150,6 +152,7 @@ def place_week(plan: Plan, available: tuple[int, ...],
                 weekly.append((idx, n))
                 own_days[idx] = days_i
 
+    fixed_load = dict(load)                  # daily and fixed-day items
     # Biggest weekly demands first; ties keep the plan's order.
     weekly.sort(key=lambda w: (-plan.activities[w[0]].minutes * w[1], w[0]))
     choices = [_candidates(own_days[idx], n) for idx, n in weekly]
@@ -167,6 +170,8 @@ def place_week(plan: Plan, available: tuple[int, ...],
         better = _search_fit(plan, weekly, choices, budgets, available, load, chosen)
         if better is not None:
             chosen = better
+    if weekly and len(available) > 1:
+        chosen = _even_week(plan, weekly, choices, chosen, budgets, fixed_load)
     # Reset weekly load, then place with slots in the final order.
     for (idx, n), combo in zip(weekly, chosen):
         act = plan.activities[idx]
@@ -218,6 +223,74 @@ def _polish(plan: Plan, weekly, choices, chosen: list, load: dict[int, int],
                 load[d] += m
         if not improved:
             return
+
+
+EVEN_NODES = 5000          # the bounded, deterministic effort of the exact search
+
+
+def _even_week(plan: Plan, weekly, choices, chosen: list, budgets: Mapping[int, int],
+               fixed: Mapping[int, int]) -> list:
+    """The most even arrangement of the weekly entries: fewest minutes over budget first, then the
+    smallest gap in minutes between the busiest and the quietest available day. Branch and bound
+    from the heuristic arrangement (the incumbent); exact when it finishes within EVEN_NODES nodes,
+    else the best found so far. Deterministic: the same plan and week give the same answer."""
+    days = sorted(budgets)
+    mins = [_budget_minutes(plan.activities[idx]) for idx, _ in weekly]
+    start_load = {d: fixed[d] + sum(m for m, c in zip(mins, chosen) if d in c) for d in days}
+
+    def cost(load: Mapping[int, int]) -> tuple[int, int]:
+        over = sum(max(0, load[d] - budgets[d]) for d in days)
+        return over, max(load.values()) - min(load.values())
+
+    best = list(chosen)
+    best_cost = cost(start_load)
+    if best_cost[1] == 0 or best_cost == (0, 0):
+        return best
+    order = sorted(range(len(weekly)), key=lambda i: (-mins[i] * weekly[i][1], i))
+    remaining_after = [0] * (len(order) + 1)
+    for pos in range(len(order) - 1, -1, -1):
+        i = order[pos]
+        remaining_after[pos] = remaining_after[pos + 1] + mins[i] * weekly[i][1]
+    total = sum(fixed.values()) + remaining_after[0]
+    avg = total / len(days)
+    load = dict(fixed)
+    picked: dict[int, tuple[int, ...]] = {}
+    nodes = 0
+
+    def bound(pos: int) -> tuple[int, float]:
+        over = sum(max(0, load[d] - budgets[d]) for d in days)
+        hi = max(max(load.values()), avg)
+        lo = min(min(load.values()) + remaining_after[pos], avg)
+        return over, hi - lo
+
+    def dfs(pos: int) -> None:
+        nonlocal best, best_cost, nodes
+        if pos == len(order):
+            c = cost(load)
+            if c < best_cost:
+                best_cost = c
+                best = [picked[i] for i in range(len(weekly))]
+            return
+        i = order[pos]
+        m = mins[i]
+        ranked = sorted(choices[i], key=lambda combo: (sum(load[d] for d in combo), combo))
+        for combo in ranked:
+            nodes += 1
+            if nodes > EVEN_NODES:
+                return
+            for d in combo:
+                load[d] += m
+            lb = bound(pos + 1)
+            if (lb[0], math.ceil(lb[1] - 1e-9)) < best_cost:
+                picked[i] = combo
+                dfs(pos + 1)
+            for d in combo:
+                load[d] -= m
+            if best_cost[1] == 0 and best_cost[0] == 0:
+                return
+
+    dfs(0)
+    return best
 
 
 def _search_fit(plan: Plan, weekly, choices, budgets, available, load_after, greedy,
