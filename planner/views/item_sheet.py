@@ -146,8 +146,10 @@ class ItemSheet:
         self.timer: Countdown | None = (Countdown(shell.page, item.minutes * 60, "sheet-timer")
                                         if info.timed else None)
         self.body = ft.Column(scroll=ft.ScrollMode.AUTO, spacing=10, tight=True)
-        self.sheet = ft.BottomSheet(ft.Container(self.body, padding=ft.Padding.all(16)),
-                                    key="item-sheet", scrollable=True, show_drag_handle=True,
+        # The key sits on the content: a dialog opened again with the same key would be diffed
+        # against the closed one and frozen by Flet (then it could not change).
+        self.sheet = ft.BottomSheet(ft.Container(self.body, padding=ft.Padding.all(16), key="item-sheet"),
+                                    scrollable=True, show_drag_handle=True,
                                     on_dismiss=lambda e: self._dismissed())
 
     def open(self) -> None:
@@ -390,7 +392,7 @@ class UseSheet:
         self.note = ft.TextField(label="Note (optional)", multiline=True, min_lines=1, max_lines=3,
                                  max_length=500, key="use-note")
         self.body = ft.Column(scroll=ft.ScrollMode.AUTO, spacing=10, tight=True)
-        self.sheet = ft.BottomSheet(ft.Container(self.body, padding=ft.Padding.all(16)), key="use-sheet",
+        self.sheet = ft.BottomSheet(ft.Container(self.body, padding=ft.Padding.all(16), key="use-sheet"),
                                     scrollable=True, show_drag_handle=True)
 
     def open(self) -> None:

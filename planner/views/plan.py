@@ -81,6 +81,11 @@ class PlanView:
         c.extend(plan_body(plan, st.picture, "plan", ratings=ratings, on_rate=self.rate_goal))
         return c
 
+    def live_refresh(self) -> None:
+        """Another device changed the data: redraw the plan, never a builder or preview in progress."""
+        if self.mode == "view":
+            self.refresh()
+
     # ------------------------------------------------------------ goal ratings
     def rate_goal(self, goal) -> None:
         widgets.with_pin(self.shell, "Parent PIN to rate a goal", lambda: self._rate_dialog(goal))
@@ -125,8 +130,8 @@ class PlanView:
 
         draw()
         dialog = ft.AlertDialog(
-            key="rate-dialog", title=ft.Text(f"Rate: {goal.text}", size=18),
-            content=ft.Column([ft.Text("Where is the child today? (Goal Attainment Scaling, -2 to +2)", size=13),
+            title=ft.Text(f"Rate: {goal.text}", size=18),
+            content=ft.Column(key="rate-dialog", controls=[ft.Text("Where is the child today? (Goal Attainment Scaling, -2 to +2)", size=13),
                                levels, note, error], tight=True, spacing=8, scroll=ft.ScrollMode.AUTO),
             actions=[ft.TextButton("Cancel", key="rate-cancel", on_click=lambda e: widgets.close(dialog)),
                      ft.FilledButton("Save rating", key="rate-save", on_click=save)])

@@ -160,8 +160,8 @@ def settings_sections(shell: "Shell") -> list[ft.Control]:
             return
 
         dialog = ft.AlertDialog(
-            key="restore-dialog", title=ft.Text("Restore this backup?"),
-            content=ft.Text(f"Backup made {found.created_text} with {found.files} files. What is on this "
+            title=ft.Text("Restore this backup?"),
+            content=ft.Text(key="restore-dialog", value=f"Backup made {found.created_text} with {found.files} files. What is on this "
                             "device now is kept in a copy inside the data folder."))
 
         def confirm(_e) -> None:

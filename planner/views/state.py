@@ -36,7 +36,10 @@ class AppState:
         return self._today()
 
     def now(self) -> datetime:
-        return self._now()
+        """The clock's time on the app's today (PLANNER_TODAY pins the date, not the time)."""
+        got = self._now()
+        today = self.today
+        return got if got.date() == today else datetime.combine(today, got.time())
 
     def reload(self, child: str | None = None) -> None:
         try:
@@ -287,7 +290,8 @@ class AppState:
         """(url, svg) of a new one-time pairing link."""
         from planner import web
         code = web.new_pairing_code(self.store.dir)
-        url = web.pairing_url(code)
+        info = web.server_info()
+        url = web.pairing_url(code, info.base_url if info else None)
         return url, web.qr_svg(url)
 
     # ------------------------------------------------------------ kid mode: time, voice, sound

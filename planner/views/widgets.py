@@ -99,8 +99,8 @@ def with_pin(shell, why: str, action) -> None:
 
     field.on_submit = check
     dialog = ft.AlertDialog(
-        key="pin-dialog", modal=True, title=ft.Text(why),
-        content=ft.Column([field, error], tight=True, spacing=4),
+        modal=True, title=ft.Text(why),
+        content=ft.Column([field, error], tight=True, spacing=4, key="pin-dialog"),
         actions=[ft.TextButton("Cancel", key="pin-cancel", on_click=lambda e: close(dialog)),
                  ft.FilledButton("OK", key="pin-ok", on_click=check)])
     shell.page.show_dialog(dialog)

@@ -21,11 +21,13 @@ from flet.pubsub.pubsub_hub import PubSubHub
 
 
 class FakeConnection(Connection):
-    def __init__(self, loop: asyncio.AbstractEventLoop):
+    def __init__(self, loop: asyncio.AbstractEventLoop, pubsubhub: PubSubHub | None = None):
         super().__init__()
         self.loop = loop
         self.executor = ThreadPoolExecutor(max_workers=2)
-        self.pubsubhub = PubSubHub(loop=loop, executor=self.executor)
+        # Sessions of one server share one hub (like Flet's web server): pass the first app's
+        # `conn.pubsubhub` to start a second device on the same server.
+        self.pubsubhub = pubsubhub or PubSubHub(loop=loop, executor=self.executor)
         self.page_url = "http://127.0.0.1:8550"
         self.page_name = ""
         self.session: Session | None = None
@@ -171,9 +173,9 @@ def _key(c: Any) -> str | None:
     return getattr(k, "value", k) if not isinstance(k, str) else k
 
 
-async def start(main: Callable, width: int = 390, height: int = 844) -> App:
+async def start(main: Callable, width: int = 390, height: int = 844, hub: PubSubHub | None = None) -> App:
     loop = asyncio.get_running_loop()
-    conn = FakeConnection(loop)
+    conn = FakeConnection(loop, hub)
     session = Session(conn)
     conn.session = session
     session.apply_page_patch({"route": "/", "width": width, "height": height, "web": True,
