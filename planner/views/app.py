@@ -180,10 +180,7 @@ def serve(data_dir: Path, host: str = "127.0.0.1", port: int = 8550, open_browse
     """Serve the app in web mode, fully offline: on 127.0.0.1 only, or with `lan` on the home
     network where only paired devices get in (planner.web)."""
     from planner import web
-    try:
-        from planner.clock import today
-    except ImportError:                     # the clock's older home
-        from planner.cli import today
+    from planner.clock import today
 
     def main(page: ft.Page) -> None:
         build(page, data_dir, today)

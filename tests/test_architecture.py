@@ -1,0 +1,111 @@
+"""The layers, as rules a test can hold: the core is pure, nothing imports the CLI, no import cycles,
+views reach storage only through the app state, and `planner done` loads no report, PDF, calendar,
+archive or Flet code."""
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+PKG = ROOT / "planner"
+
+
+def modules() -> dict[str, Path]:
+    out = {}
+    for p in PKG.rglob("*.py"):
+        rel = p.relative_to(ROOT).with_suffix("")
+        parts = list(rel.parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        out[".".join(parts)] = p
+    return out
+
+
+def imports(path: Path, module_level_only: bool) -> set[str]:
+    """Planner modules imported by a file (TYPE_CHECKING blocks left out)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+
+    def visit(node, top: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                continue
+            inner = top and not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+            if isinstance(child, ast.Import) and (inner or not module_level_only):
+                found.update(a.name for a in child.names)
+            elif isinstance(child, ast.ImportFrom) and child.module and (inner or not module_level_only):
+                found.add(child.module)
+                found.update(f"{child.module}.{a.name}" for a in child.names)
+            if inner or not module_level_only:
+                visit(child, inner)
+    visit(tree, True)
+    return found
+
+
+def test_the_core_is_pure():
+    banned = ("flet", "tinydb", "planner.storage", "planner.services", "planner.views", "planner.cli",
+              "planner.interop", "planner.web", "planner.reports", "planner.clock")
+    for name, path in modules().items():
+        if name.startswith("planner.core"):
+            bad = [i for i in imports(path, module_level_only=False)
+                   if any(i == b or i.startswith(b + ".") for b in banned)]
+            assert not bad, (name, bad)
+            text = path.read_text(encoding="utf-8")
+            assert "date.today(" not in text and "datetime.now(" not in text, name
+
+
+def test_nothing_imports_an_entry_point():
+    for name, path in modules().items():
+        if name.startswith("planner.cli") or name == "planner.__main__":
+            continue
+        bad = [i for i in imports(path, module_level_only=False) if i.startswith("planner.cli")]
+        assert not bad, (name, bad)
+
+
+def test_no_import_cycles_at_module_level():
+    mods = modules()
+    graph = {n: {i for i in imports(p, module_level_only=True) if i in mods and i != n}
+             for n, p in mods.items()}
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def dfs(n: str) -> None:
+        state[n] = 1
+        stack.append(n)
+        for m in sorted(graph[n]):
+            if state.get(m) == 1:
+                raise AssertionError("import cycle: " + " -> ".join(stack[stack.index(m):] + [m]))
+            if m not in state:
+                dfs(m)
+        stack.pop()
+        state[n] = 2
+    for n in sorted(graph):
+        if n not in state:
+            dfs(n)
+
+
+def test_views_reach_storage_only_through_the_app_state():
+    for name, path in modules().items():
+        if not name.startswith("planner.views") or name == "planner.views.state":
+            continue
+        bad = [i for i in imports(path, module_level_only=False) if i.startswith("planner.storage")]
+        assert not bad, (name, bad)
+
+
+def test_done_loads_no_report_pdf_calendar_archive_or_flet(tmp_path):
+    env = dict(os.environ, PLANNER_TODAY="2026-11-27")
+    data = tmp_path / "data"
+    subprocess.run([sys.executable, "-m", "planner", "--data-dir", str(data), "demo"], env=env,
+                   check=True, capture_output=True)
+    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "planner", "--data-dir", str(data),
+                        "done", "sam-demo.20261127.zipping-coat.morning"], env=env,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    loaded = {line.split("|")[-1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")}
+    for bad in ("planner.core.report", "planner.reports", "fpdf", "icalendar", "flet", "planner.storage.archive",
+                "planner.storage.backup", "planner.interop", "planner.views"):
+        assert not [m for m in loaded if m == bad or m.startswith(bad + ".")], bad
