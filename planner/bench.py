@@ -174,8 +174,7 @@ def sqlite_checkoffs(folder: Path, n_records: int, rounds: int) -> list[float]:
 def open_today(folder: Path, rounds: int) -> list[float]:
     out = []
     for _ in range(rounds):
-        scheduler.place_week.cache_clear()
-        scheduler._entry_order.cache_clear()
+        scheduler.clear_caches()
         t0 = time.perf_counter()
         store = Store(folder)
         family = household.load_family(store)
@@ -191,8 +190,7 @@ def schedule_year(rounds: int) -> list[float]:
     segs = scheduler.timeline([(plan.start, plan)])
     out = []
     for _ in range(rounds):
-        scheduler.place_week.cache_clear()
-        scheduler._entry_order.cache_clear()
+        scheduler.clear_caches()
         t0 = time.perf_counter()
         days = scheduler.schedule(segs, TODAY, TODAY + timedelta(days=364))
         out.append((time.perf_counter() - t0) * 1000)

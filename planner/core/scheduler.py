@@ -437,6 +437,12 @@ def _item(plan: Plan, a: PlanActivity, d: date, slot: str, iid: str,
         stop_if=a.stop_if, coaching=a.coaching, options=a.options)
 
 
+def clear_caches() -> None:
+    """Forget memoised week placements (benchmarks time a cold start with it)."""
+    place_week.cache_clear()
+    _entry_order.cache_clear()
+
+
 @lru_cache(maxsize=64)
 def _entry_order(plan: Plan) -> dict[str, int]:
     return {a.key: i for i, a in enumerate(plan.activities)}
