@@ -98,11 +98,12 @@ def test_slot_times_from_settings(planned, tmp_path):
 
 
 def test_slot_times_defaults():
-    assert slot_times(None) == {"morning": (7, 30), "midday": (12, 0), "afternoon": (16, 0),
-                                "before-homework": (16, 45), "evening": (18, 0), "bedtime": (19, 30)}
+    assert slot_times(None) == {"morning": (7, 30), "midday": (12, 0), "after-school": (15, 30),
+                                "afternoon": (16, 0), "before-homework": (16, 45), "evening": (18, 0),
+                                "bedtime": (19, 30)}
     assert slot_times({"slot_times": "nonsense"})["morning"] == (7, 30)
-    assert set(DEFAULT_SLOT_TIMES) == {"morning", "midday", "afternoon", "before-homework",
-                                       "evening", "bedtime"}
+    assert set(DEFAULT_SLOT_TIMES) == {"morning", "midday", "after-school", "afternoon",
+                                       "before-homework", "evening", "bedtime"}
     from planner.services.sharing import library_slot_times
     assert library_slot_times() == DEFAULT_SLOT_TIMES          # the app shows the same times
     assert slot_times(None, {"evening": "17:30"})["evening"] == (17, 30)

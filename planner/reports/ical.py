@@ -14,10 +14,10 @@ from typing import Any, Iterable, Mapping
 from planner.core.model import SLOTS, Day, ScheduledItem
 
 DEFAULT_SLOT_TIMES: dict[str, str] = {
-    "morning": "07:30", "midday": "12:00", "afternoon": "16:00", "before-homework": "16:45",
-    "evening": "18:00", "bedtime": "19:30",
+    "morning": "07:30", "midday": "12:00", "after-school": "15:30", "afternoon": "16:00",
+    "before-homework": "16:45", "evening": "18:00", "bedtime": "19:30",
 }
-SLOT_NAMES = {"morning": "Morning", "midday": "Midday", "afternoon": "Afternoon",
+SLOT_NAMES = {"morning": "Morning", "midday": "Midday", "after-school": "After school", "afternoon": "Afternoon",
               "before-homework": "Before homework", "evening": "Evening", "bedtime": "Bedtime"}
 REMINDER_MINUTES = 10
 UID_DOMAIN = "ot-home-planner"
