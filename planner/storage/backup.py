@@ -16,8 +16,10 @@ is moved into restore-copies at the next write. Never a mix of old and new files
 """
 from __future__ import annotations
 
+import errno
 import os
 import shutil
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     from planner.storage.store import Store
 
 READY = ".restore-ready"          # written last into a complete staging folder
+OWNER = TMP_MARK + "restore-owner"  # the restoring process's id, in the old folder while it moves
 DEVICE_FILES = ("devices.json",)  # the devices paired with this home server: never in a backup
 
 # Fault tests set this to stop at a named step ("unpacked", "old-moved", "new-in-place").
@@ -259,9 +262,12 @@ def restore(store: "Store", data: bytes, now: datetime) -> Restored:
         with store.writing():
             _hook("unpacked")
             had_data = any(rel != "meta.json" for rel in data_files(folder, include_excluded=True))
+            # Another planner that opens the folder during the switch must not finish this restore
+            # for us (it would move our staging folder in under our feet): it reads our id here.
+            (folder / OWNER).write_text(str(os.getpid()))
             os.replace(folder, old)
             _hook("old-moved")
-            os.replace(stage, folder)
+            _switch_in(stage, folder)
             (folder / READY).unlink()
             fsync_dir(folder.parent)
             _hook("new-in-place")
@@ -273,11 +279,49 @@ def restore(store: "Store", data: bytes, now: datetime) -> Restored:
     return Restored(len(backup.files), backup.created, copy)
 
 
+def _only_a_lock(folder: Path) -> bool:
+    try:
+        return set(os.listdir(folder)) <= {".lock"}
+    except OSError:
+        return False
+
+
+def _drop_empty(folder: Path) -> None:
+    """Remove a data folder that another planner created during the switch (it holds only the
+    lock file), so the restored folder can take its place."""
+    try:
+        (folder / ".lock").unlink(missing_ok=True)
+        folder.rmdir()
+    except OSError:
+        pass
+
+
+def _switch_in(stage: Path, folder: Path) -> None:
+    for _ in range(100):
+        try:
+            os.replace(stage, folder)
+            return
+        except OSError as exc:
+            if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST) or not _only_a_lock(folder):
+                raise
+            _drop_empty(folder)
+            time.sleep(0.01)
+    os.replace(stage, folder)
+
+
+def _owner(old: Path) -> int | None:
+    try:
+        return int((old / OWNER).read_text())
+    except (OSError, ValueError):
+        return None
+
+
 def _keep_old(folder: Path, old: Path, now: datetime, keep: bool = True) -> Path | None:
     """Move the earlier data folder into restore-copies/<time>/ of the new one (its own earlier
     restore copies come along)."""
     if not old.exists():
         return None
+    (old / OWNER).unlink(missing_ok=True)
     base = folder / archive.COPIES_DIR
     earlier = old / archive.COPIES_DIR
     if keep or (earlier.is_dir() and any(earlier.iterdir())):
@@ -309,6 +353,14 @@ def finish_interrupted_restore(store: "Store") -> None:
     folder = real_dir(store.dir)
     old = old_dir(folder)
     ready = [st for st in _stagings(folder) if (st / READY).exists()]
+    owner = _owner(old) if old.exists() else None
+    if owner is not None and owner != os.getpid() and _alive(str(owner)):
+        # Not interrupted: another process is switching the folders right now.
+        if _only_a_lock(folder):
+            _drop_empty(folder)          # the folder our caller just created would block it
+        from planner.storage.store import Busy
+        raise Busy(f"the data folder {store.dir} is being restored from a backup right now; "
+                   "try again in a moment")
     if old.exists():
         if ready:
             # The kill came between moving the old folder out and the new one in: the staging

@@ -12,6 +12,7 @@ KILL    backup:STAGE         at planner.storage.backup.fault_hook STAGE (unpacke
                              after-replace) of the N-th atomic write of this process (from 0)
         unlink:N             just before the N-th file removal of this process (from 0)
         naive:N              (naive only) after the N-th file copied
+        pause:STAGE:SECONDS  print "paused" at a backup.fault_hook STAGE and sleep, then go on
 Prints "ready" once everything is imported (the test may then kill it at a random moment) and
 "finished" when the work returned.
 """
@@ -32,7 +33,16 @@ def arm(kill: str) -> None:
     from planner.storage import backup
     from planner.storage.atomic import AtomicJSONStorage
     kind, _, rest = kill.partition(":")
-    if kind == "backup":
+    if kind == "pause":                  # pause:STAGE:SECONDS  (stop a while, then go on)
+        stage, seconds = rest.rsplit(":", 1)
+
+        def pause_at(at: str) -> None:
+            if at == stage:
+                print("paused", flush=True)
+                import time
+                time.sleep(float(seconds))
+        backup.fault_hook = pause_at
+    elif kind == "backup":
         def at_stage(stage: str) -> None:
             if stage == rest:
                 die()
