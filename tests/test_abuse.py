@@ -7,7 +7,7 @@ nothing on stdout, no traceback, the data folder byte for byte as it was, and an
 Counts (each case is its own test id; `test_counts` keeps these figures true):
   bad plan files       181   (146 JSON in JSON_CASES, 35 CSV in CSV_CASES; each imported with and
                               without --dry-run)
-  bad arguments        117   (79 in-process in ARG_CASES, 8 PLANNER_TODAY values, 9 undecodable
+  bad arguments        123   (85 in-process in ARG_CASES, 8 PLANNER_TODAY values, 9 undecodable
                               byte arguments and 2 undecodable PLANNER_TODAY values in real
                               processes, 19 special files: FIFOs, devices, sockets, symlink loops;
                               plus 2 unreadable files when not run as root)
@@ -509,6 +509,12 @@ ARG_CASES: dict[str, tuple[str, ...]] = {
     "restore-the-data-folder": ("restore", "{data}"),
     "restore-plans-json": ("restore", "{data}/plans.json"),
     "data-dir-is-plans-json": ("--data-dir", "{data}/plans.json", "schedule"),
+    "data-dir-empty": ("--data-dir", "", "done", MAYA),
+    "data-dir-blank": ("--data-dir", "  ", "schedule"),
+    "report-output-empty": ("report", "--child", "Maya", "-o", ""),
+    "backup-output-empty": ("backup", ""),
+    "import-empty-path": ("import", ""),
+    "restore-empty-path": ("restore", ""),
     "unknown-command": ("explode",),
     "pin-without-clear": ("pin",),
     "library-age-negative": ("library", "--age", "-1"),
@@ -554,6 +560,17 @@ def test_bad_argument(family, outside, tmp_path, case):
     run_refused(family, *args)
     for name in ("report.txt", "practice.ics", "backup.zip"):
         assert not (family.data / name).exists()
+
+
+def test_an_empty_data_dir_never_means_the_default_folder(family, monkeypatch, tmp_path):
+    """`--data-dir ""` used to fall back to $PLANNER_DATA_DIR (or the user's own data folder)."""
+    other = tmp_path / "other"
+    shutil.copytree(family.data, other)
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(other))
+    from planner.cli import main
+    before = folder_snapshot(other)
+    assert main(["--data-dir", "", "done", MAYA.replace("20261127", "20261126")]) == 2
+    assert folder_snapshot(other) == before
 
 
 @pytest.mark.parametrize("case", sorted(ENV_TODAY_CASES))
@@ -1031,7 +1048,11 @@ def test_full_disk_refuses_writes_and_keeps_the_data(family, template, tmp_path,
         err = run_refused(family, *args, data_dir=data)
         if args[0] != "pin" or "full" in err:
             assert "disk is full" in err, err
-    assert sorted(p.name for p in small_disk.iterdir()) == ["data", "filler"]     # no staging left
+    for args in (("backup", str(small_disk / "b.zip")),
+                 ("report", "--child", "Maya", "--format", "pdf", "-o", str(small_disk / "r.pdf")),
+                 ("calendar", "--child", "Leo", "-o", str(small_disk / "c.ics"))):
+        assert "disk is full" in run_refused(family, *args, data_dir=data)
+    assert sorted(p.name for p in small_disk.iterdir()) == ["data", "filler"]     # nothing left over
     (small_disk / "filler").unlink()
     assert family("schedule", "--child", "Maya", "--json", data_dir=data) == schedule_before
     code, _, err = family("done", "maya-winter.20261126.wall-pushups.morning", data_dir=data)

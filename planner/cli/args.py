@@ -14,7 +14,7 @@ PAPERS = ("a4", "letter")
 MAX_CALENDAR_DAYS = 400
 
 __all__ = ["AREAS", "ASSISTS", "ENGINE_STATES", "LEVELS", "RATINGS", "SKIP_REASONS", "FORMATS",
-           "PAPERS", "MAX_CALENDAR_DAYS", "date_arg", "item_arg", "range_int", "rest_days", "text_arg"]
+           "PAPERS", "MAX_CALENDAR_DAYS", "date_arg", "folder_arg", "item_arg", "range_int", "rest_days", "text_arg"]
 
 
 def date_arg(text: str):
@@ -42,6 +42,14 @@ def text_arg(what: str, max_len: int, multiline: bool = False):
         except BadText as exc:
             raise argparse.ArgumentTypeError(str(exc)) from None
     return conv
+
+
+def folder_arg(text: str) -> str:
+    """--data-dir: an empty value is refused (it would silently mean the default data folder)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty; give a folder, or leave the option out for the "
+                                         "default data folder")
+    return text
 
 
 def item_arg(text: str) -> str:

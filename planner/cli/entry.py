@@ -10,7 +10,7 @@ from typing import NoReturn
 
 from planner.cli.args import (
     AREAS, FORMATS, LEVELS, ASSISTS, PAPERS, RATINGS, SKIP_REASONS, ENGINE_STATES, MAX_CALENDAR_DAYS,
-    date_arg, item_arg, range_int, rest_days, text_arg,
+    date_arg, folder_arg, item_arg, range_int, rest_days, text_arg,
 )
 from planner.core.text import printable
 
@@ -63,7 +63,8 @@ def _command_of(argv: list[str]) -> str | None:
 
 def build_parser(only: str | None = None) -> Parser:
     p = Parser(prog="planner", description="Home-practice planner for pediatric occupational therapy.")
-    p.add_argument("--data-dir", help="data folder (default: $PLANNER_DATA_DIR or the user data folder)")
+    p.add_argument("--data-dir", type=folder_arg,
+                   help="data folder (default: $PLANNER_DATA_DIR or the user data folder)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     imp = _cmd(sub, "import", "plans:cmd_import", "import a plan file (JSON, CSV or FHIR)", only)

@@ -11,6 +11,8 @@ from planner.storage.store import Store
 
 
 def cmd_report(args: argparse.Namespace, store: Store, today: date) -> int:
+    if args.output is not None and not args.output.strip():
+        raise ServiceError("-o: the file name is empty")
     if args.format == "pdf" and not args.output:
         raise ServiceError("a PDF report needs a file: add -o FILE.pdf")
     if args.first and args.last and args.first > args.last:
