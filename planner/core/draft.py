@@ -15,10 +15,21 @@ from planner.core import importer, scheduler
 from planner.core.importer import PlanError
 from planner.core.model import (
     slot_label,
-    AREAS, DAILY_SPREAD, FORMAT, SLOTS, WEEKDAYS, LibraryActivity, Plan, PlanActivity, age_in_years,
+    AREAS, DAILY_SPREAD, FORMAT, FORMAT_2, HANDEDNESS, LEVELS, SCHOOL_DAYS, SLOTS, WEEKDAYS, LibraryActivity,
+    Plan, PlanActivity, age_in_years,
 )
 
-FREQ_KINDS: dict[str, str] = {"week": "Times a week", "days": "On set days", "day": "Times a day"}
+FREQ_KINDS: dict[str, str] = {"week": "Times a week", "days": "On set days", "day": "Times a day",
+                              "needed": "When needed"}
+# Plan format 2 entry fields the builder edits as typed text (numbers are checked by the importer).
+DOSE_FIELDS: dict[str, str] = {"hold_seconds": "Hold (seconds)", "rest_seconds": "Rest between sets (s)",
+                               "weight_kg": "Weight (kg)", "resistance": "Resistance",
+                               "progress_after_easy": "Harder after N easy days"}
+TEXT_FIELDS: dict[str, str] = {"stop_if": "Stop if", "coaching": "How to help (for the parent)"}
+V2_ENTRY_KEYS = ("as_needed", "from", "until", "counts_toward_budget", "hold_seconds", "per_side",
+                 "rest_seconds", "weight_kg", "resistance", "stop_if", "coaching", "level", "phases",
+                 "progress_after_easy", "precaution_checked")
+GAS_KEYS = ("-2", "-1", "0", "+1", "+2")
 DEFAULT_MINUTES = importer.DEFAULT_DAILY_MINUTES
 AGES = tuple(range(0, 13))
 
@@ -28,6 +39,15 @@ class DraftGoal:
     id: str
     text: str
     area: str | None = None
+    baseline: str = ""                    # plan format 2: where the child is now
+    target: str = ""                      # the criterion
+    target_date: str = ""                 # YYYY-MM-DD, as typed
+    gas: list[str] = field(default_factory=lambda: [""] * 5)    # -2 .. +2
+
+    @property
+    def is_v2(self) -> bool:
+        return bool(self.baseline.strip() or self.target.strip() or self.target_date.strip()
+                    or any(x.strip() for x in self.gas))
 
 
 @dataclass
@@ -44,6 +64,15 @@ class DraftActivity:
     notes: str = ""
     sensory_diet: bool | None = None      # None: the library decides
     custom: dict[str, Any] | None = None  # a therapist's own activity, kept as it was
+    choice: dict[str, Any] | None = None  # a choice menu: {"id", "title", "kid_title", "options"}
+    v2: dict[str, Any] = field(default_factory=dict)   # plan format 2 entry fields (V2_ENTRY_KEYS)
+    per_day: str = ""                     # kind "days": times on each of those days (format 2)
+
+    @property
+    def is_v2(self) -> bool:
+        return bool(self.choice or any(v not in (None, "", [], False) for v in self.v2.values())
+                    or self.kind == "needed" or "after-school" in self.slots
+                    or (self.kind == "days" and self.per_day.strip() not in ("", "1")))
 
 
 @dataclass
@@ -60,6 +89,18 @@ class Draft:
     version: int = 1
     birth_date: str = ""
     therapist: dict[str, str] = field(default_factory=dict)
+    handedness: str | None = None         # plan format 2 (HANDEDNESS)
+    precautions: list[str] = field(default_factory=list)
+    precaution_texts: dict[str, str] = field(default_factory=dict)
+    precaution_notes: str = ""
+    school_days: list[str] | None = None  # None: Monday to Friday
+
+    @property
+    def is_v2(self) -> bool:
+        """A format-2 field is in use: the builder then writes "ot-home-plan/2"."""
+        return bool(self.handedness or self.precautions or self.precaution_notes.strip()
+                    or (self.school_days is not None and tuple(self.school_days) != SCHOOL_DAYS)
+                    or any(g.is_v2 for g in self.goals) or any(a.is_v2 for a in self.activities))
 
     @property
     def editing(self) -> bool:
@@ -81,14 +122,12 @@ def default_start(today: date) -> date:
 
 
 def new_draft(today: date, child: str = "", plan: Plan | None = None) -> Draft:
-    """An empty draft; the budget and rest days follow the child's current plan when there is one."""
+    """An empty draft; the budget and rest days follow the current plan when there is one. A new
+    plan may be for another child: the name, birth date and therapist are asked, never copied."""
     d = Draft(child=child, start=default_start(today).isoformat())
     if plan is not None:
         d.weekday_minutes, d.weekend_minutes = str(plan.weekday_minutes), str(plan.weekend_minutes)
         d.rest_days = list(plan.rest_days)
-        d.birth_date = plan.birth_date.isoformat() if plan.birth_date else ""
-        d.therapist = {k: v for k, v in (("name", plan.therapist_name),
-                                         ("contact", plan.therapist_contact)) if v}
     return d
 
 
@@ -108,16 +147,42 @@ def draft_from_dict(doc: dict[str, Any]) -> Draft:
     d = Draft(child=child.get("name", ""), start=doc.get("start", ""), end=doc.get("end") or "",
               weekday_minutes=str(wd), weekend_minutes=str(we), rest_days=list(doc.get("rest_days") or ()),
               plan_id=doc.get("plan_id"), version=int(doc.get("version") or 1),
-              birth_date=child.get("birth_date") or "", therapist=dict(doc.get("therapist") or {}))
-    d.goals = [DraftGoal(g["id"], g["text"], g.get("area")) for g in doc.get("goals") or ()]
+              birth_date=child.get("birth_date") or "", therapist=dict(doc.get("therapist") or {}),
+              handedness=child.get("handedness"), precaution_notes=child.get("precaution_notes") or "")
+    for p in child.get("precautions") or ():
+        if isinstance(p, dict):
+            d.precautions.append(p["id"])
+            if p.get("text"):
+                d.precaution_texts[p["id"]] = p["text"]
+        else:
+            d.precautions.append(p)
+    if doc.get("school_days") is not None:
+        d.school_days = list(doc["school_days"])
+    for g in doc.get("goals") or ():
+        gas = g.get("gas") or {}
+        d.goals.append(DraftGoal(g["id"], g["text"], g.get("area"), baseline=g.get("baseline") or "",
+                                 target=g.get("target") or "", target_date=g.get("target_date") or "",
+                                 gas=[str(gas.get(k) or gas.get(k.lstrip("+")) or "") for k in GAS_KEYS]))
     for e in doc.get("activities") or ():
         custom = dict(e["custom"]) if "custom" in e else None
-        a = DraftActivity(key=custom["id"] if custom else e["activity"], custom=custom,
+        choice = dict(e["choice"]) if "choice" in e else None
+        key = custom["id"] if custom else choice["id"] if choice else e["activity"]
+        a = DraftActivity(key=key, custom=custom, choice=choice,
                           minutes=str(e.get("minutes", "")), reps=str(e.get("reps") or ""),
                           sets=e.get("sets"), slots=list(e.get("when") or ()), goal=e.get("goal"),
                           notes=e.get("notes") or "", sensory_diet=e.get("sensory_diet"))
-        if e.get("days") is not None:
+        a.v2 = {k: (list(e[k]) if isinstance(e[k], list) else e[k]) for k in V2_ENTRY_KEYS
+                if e.get(k) is not None and k != "as_needed"}
+        for k in ("hold_seconds", "rest_seconds", "weight_kg", "progress_after_easy"):
+            if k in a.v2:
+                a.v2[k] = f"{a.v2[k]:g}" if isinstance(a.v2[k], float) else str(a.v2[k])
+        if "phases" in a.v2:
+            a.v2["phases"] = [dict(ph) for ph in a.v2["phases"]]
+        if e.get("as_needed"):
+            a.kind, a.count = "needed", ""
+        elif e.get("days") is not None:
             a.kind, a.days, a.count = "days", list(e["days"]), ""
+            a.per_day = str(e.get("times_per_day") or "")
         elif e.get("times_per_day") is not None:
             a.kind, a.count = "day", str(e["times_per_day"])
         else:
@@ -154,6 +219,8 @@ def add_library_activity(d: Draft, lib: LibraryActivity) -> DraftActivity | None
     if d.activity(lib.id):
         return None
     goal = next((g.id for g in d.goals if g.area and g.area in lib.areas), None)
+    if goal is None and len(d.goals) == 1:
+        goal = d.goals[0].id                 # the plan's only goal
     a = DraftActivity(key=lib.id, kind="week", count=str(max(1, min(3, d.practice_days))),
                       minutes=str(lib.minutes), reps=str(lib.reps or ""), sets=lib.sets if lib.reps else None,
                       slots=list(lib.when) or ["afternoon"], goal=goal)
@@ -180,9 +247,72 @@ def add_custom_activity(d: Draft, title: str, area: str | None, steps_text: str 
         custom["steps"] = steps
     a = DraftActivity(key=key, kind="week", count=str(max(1, min(3, d.practice_days))), minutes="5",
                       slots=["afternoon"], custom=custom,
-                      goal=next((g.id for g in d.goals if g.area == area), None))
+                      goal=next((g.id for g in d.goals if g.area == area), None)
+                      or (d.goals[0].id if len(d.goals) == 1 else None))
     d.activities.append(a)
     return a
+
+
+def add_choice(d: Draft, title: str, options: list[str], library: Mapping[str, LibraryActivity]
+               ) -> DraftActivity | str:
+    """A choice menu ("one heavy-work activity from this list"); returns it or a plain-words reason."""
+    title = " ".join((title or "").split())
+    if not title:
+        return "Give the choice a title, for example Heavy work"
+    opts = [o for o in dict.fromkeys(options) if o in library]
+    if len(opts) < 2:
+        return "Pick at least two library activities to choose from"
+    if len(opts) > 8:
+        return "A choice has at most 8 activities"
+    key = importer.slugify(title, 40)
+    if d.activity(key):
+        return f"'{title}' is already in the plan"
+    first = library[opts[0]]
+    a = DraftActivity(key=key, kind="week", count=str(max(1, min(3, d.practice_days))),
+                      minutes=str(max(library[o].minutes for o in opts)),
+                      slots=list(first.when) or ["afternoon"],
+                      choice={"id": key, "title": title, "kid_title": title[:24].rstrip(), "options": opts},
+                      goal=d.goals[0].id if len(d.goals) == 1 else None)
+    d.activities.append(a)
+    return a
+
+
+def set_field(a: DraftActivity, name: str, value: Any) -> None:
+    """Set or clear one plan format 2 entry field (empty text, False or [] clears it)."""
+    if value in (None, "", [], False) or (isinstance(value, str) and not value.strip()):
+        a.v2.pop(name, None)
+    else:
+        a.v2[name] = value.strip() if isinstance(value, str) else value
+
+
+def add_phase(a: DraftActivity, week: str, level: str | None, minutes: str) -> None:
+    ph: dict[str, Any] = {"week": week.strip()}
+    if level in LEVELS:
+        ph["level"] = level
+    if minutes.strip():
+        ph["minutes"] = minutes.strip()
+    a.v2.setdefault("phases", []).append(ph)
+
+
+def remove_phase(a: DraftActivity, index: int) -> None:
+    phases = a.v2.get("phases") or []
+    if 0 <= index < len(phases):
+        phases.pop(index)
+    if not phases:
+        a.v2.pop("phases", None)
+
+
+def toggle_precaution(d: Draft, precaution: str, on: bool) -> None:
+    from planner.core.activity import PRECAUTIONS
+    _toggle(d.precautions, precaution, on, PRECAUTIONS)
+    if not on:
+        d.precaution_texts.pop(precaution, None)
+
+
+def toggle_school_day(d: Draft, day: str, on: bool) -> None:
+    days = list(d.school_days if d.school_days is not None else SCHOOL_DAYS)
+    _toggle(days, day, on, WEEKDAYS)
+    d.school_days = None if tuple(days) == SCHOOL_DAYS else days
 
 
 def remove_activity(d: Draft, key: str) -> None:
@@ -193,7 +323,9 @@ def set_kind(d: Draft, a: DraftActivity, kind: str) -> None:
     if kind not in FREQ_KINDS or kind == a.kind:
         return
     a.kind = kind
-    if kind == "week":
+    if kind == "needed":
+        a.count = ""
+    elif kind == "week":
         a.count = str(max(1, min(3, d.practice_days)))
     elif kind == "days":
         a.days = a.days or [x for x in ("mon", "wed", "fri") if x not in d.rest_days] or \
@@ -257,12 +389,26 @@ def _num(text: Any, optional: bool = False) -> Any:
     return int(s) if re.fullmatch(r"\d{1,7}", s) else s
 
 
+def _decimal(text: Any) -> Any:
+    if isinstance(text, (int, float)):
+        return text
+    s = str(text or "").strip().replace(",", ".")
+    return float(s) if re.fullmatch(r"\d{1,4}(\.\d{1,3})?", s) else s
+
+
 def activity_entry(a: DraftActivity) -> dict[str, Any]:
-    e: dict[str, Any] = {"custom": dict(a.custom)} if a.custom else {"activity": a.key}
+    if a.choice:
+        e: dict[str, Any] = {"choice": dict(a.choice, options=list(a.choice["options"]))}
+    else:
+        e = {"custom": dict(a.custom)} if a.custom else {"activity": a.key}
     if a.goal:
         e["goal"] = a.goal
-    if a.kind == "days":
+    if a.kind == "needed":
+        e["as_needed"] = True
+    elif a.kind == "days":
         e["days"] = [x for x in WEEKDAYS if x in a.days]
+        if a.per_day.strip() not in ("", "1"):
+            e["times_per_day"] = _num(a.per_day)
     elif a.kind == "day":
         e["times_per_day"] = _num(a.count)
     else:
@@ -279,6 +425,16 @@ def activity_entry(a: DraftActivity) -> dict[str, Any]:
         e["sensory_diet"] = a.sensory_diet
     if a.notes.strip():
         e["notes"] = a.notes.strip()
+    for k, v in a.v2.items():
+        if k in ("hold_seconds", "rest_seconds", "progress_after_easy"):
+            e[k] = _num(v)
+        elif k == "weight_kg":
+            e[k] = _decimal(v)
+        elif k == "phases":
+            e[k] = [{pk: (_num(pv) if pk in ("week", "minutes", "reps", "sets") else pv)
+                     for pk, pv in ph.items()} for ph in v]
+        else:
+            e[k] = v
     return e
 
 
@@ -289,7 +445,8 @@ def draft_to_dict(d: Draft, known_versions: Mapping[str, int] | None = None) -> 
     already imported (`known_versions`: plan id -> highest version), the version goes
     one above it so the draft imports as a revision instead of clashing.
     """
-    doc: dict[str, Any] = {"format": FORMAT}
+    v2 = d.is_v2
+    doc: dict[str, Any] = {"format": FORMAT_2 if v2 else FORMAT}
     version = d.version
     if d.plan_id:
         doc["plan_id"] = d.plan_id
@@ -299,8 +456,16 @@ def draft_to_dict(d: Draft, known_versions: Mapping[str, int] | None = None) -> 
             version = max(version, known_versions[pid] + 1)
     doc["version"] = version
     child: dict[str, Any] = {"name": d.child}
-    if d.birth_date:
-        child["birth_date"] = d.birth_date
+    if d.birth_date.strip():
+        child["birth_date"] = d.birth_date.strip()
+    if v2:
+        if d.handedness:
+            child["handedness"] = d.handedness
+        if d.precautions:
+            child["precautions"] = [{"id": p, "text": d.precaution_texts[p]}
+                                    if d.precaution_texts.get(p, "").strip() else p for p in d.precautions]
+        if d.precaution_notes.strip():
+            child["precaution_notes"] = d.precaution_notes.strip()
     doc["child"] = child
     if d.therapist:
         doc["therapist"] = dict(d.therapist)
@@ -310,10 +475,25 @@ def draft_to_dict(d: Draft, known_versions: Mapping[str, int] | None = None) -> 
     doc["daily_minutes"] = {"weekday": _num(d.weekday_minutes), "weekend": _num(d.weekend_minutes)}
     if d.rest_days:
         doc["rest_days"] = [x for x in WEEKDAYS if x in d.rest_days]
+    if v2 and d.school_days is not None:
+        doc["school_days"] = [x for x in WEEKDAYS if x in d.school_days]
     if d.goals:
-        doc["goals"] = [{"id": g.id, "text": g.text, **({"area": g.area} if g.area else {})} for g in d.goals]
+        doc["goals"] = [goal_entry(g, v2) for g in d.goals]
     doc["activities"] = [activity_entry(a) for a in d.activities]
     return doc
+
+
+def goal_entry(g: DraftGoal, v2: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": g.id, "text": g.text}
+    if g.area:
+        out["area"] = g.area
+    if v2:
+        for k in ("baseline", "target", "target_date"):
+            if getattr(g, k).strip():
+                out[k] = getattr(g, k).strip()
+        if any(x.strip() for x in g.gas):
+            out["gas"] = {k: v.strip() for k, v in zip(GAS_KEYS, g.gas) if v.strip()}
+    return out
 
 
 def derived_plan_id(d: Draft) -> str | None:
@@ -363,11 +543,17 @@ FIELD_WORDS = {
     "daily_minutes.weekday": "Weekday minutes", "daily_minutes.weekend": "Weekend minutes",
     "rest_days": "Rest days", "goals": "Goals", "activities": "Activities", "version": "Version",
     "plan_id": "Plan id", "therapist.name": "Therapist's name", "therapist.contact": "Therapist's contact",
+    "child.handedness": "Handedness", "child.precautions": "Precautions",
+    "child.precaution_notes": "Precaution notes", "school_days": "School days",
 }
 ENTRY_WORDS = {
     "times_per_week": "times a week", "times_per_day": "times a day", "days": "days", "minutes": "minutes",
     "reps": "reps", "sets": "sets", "when": "slots", "goal": "goal", "notes": "notes",
-    "activity": "activity", "custom": "activity",
+    "activity": "activity", "custom": "activity", "choice": "choice", "as_needed": "when needed",
+    "hold_seconds": "hold", "rest_seconds": "rest", "weight_kg": "weight", "resistance": "resistance",
+    "stop_if": "stop if", "coaching": "how to help", "level": "version", "phases": "from week",
+    "progress_after_easy": "harder after easy days", "precaution_checked": "precautions checked",
+    "per_side": "each side", "from": "from", "until": "until",
 }
 
 
@@ -400,6 +586,8 @@ def _sentence(text: str) -> str:
 
 
 def activity_title(a: DraftActivity, library: Mapping[str, LibraryActivity]) -> str:
+    if a.choice:
+        return str(a.choice.get("title") or a.key)
     if a.custom:
         return str(a.custom.get("title") or a.key)
     lib = library.get(a.key)
@@ -408,8 +596,12 @@ def activity_title(a: DraftActivity, library: Mapping[str, LibraryActivity]) -> 
 
 def draft_line(a: DraftActivity, d: Draft | None = None) -> str:
     """"3x a week · 5 min · Afternoon" for a draft activity, as typed."""
-    if a.kind == "days":
+    if a.kind == "needed":
+        often = "when needed"
+    elif a.kind == "days":
         often = ", ".join(x.capitalize() for x in WEEKDAYS if x in a.days) or "no day chosen"
+        if a.per_day.strip() not in ("", "1"):
+            often += f", {a.per_day.strip()}x a day"
     elif a.kind == "day":
         often = "daily" if a.count == "1" else f"{a.count or '?'}x a day"
     else:
@@ -423,6 +615,9 @@ def draft_line(a: DraftActivity, d: Draft | None = None) -> str:
 
 
 def activity_picture(a: DraftActivity, library: Mapping[str, LibraryActivity]) -> str:
+    if a.choice and a.choice.get("options"):
+        lib = library.get(a.choice["options"][0])
+        return lib.picture if lib else "activities/custom.svg"
     if a.custom:
         pic = a.custom.get("picture")
         return f"activities/{pic}.svg" if pic else "activities/custom.svg"

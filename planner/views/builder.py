@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Callable
 import flet as ft
 
 from planner.core import importer
-from planner.core.model import AREAS, SLOTS, WEEKDAYS
+from planner.core.activity import PRECAUTION_LABELS, PRECAUTIONS
+from planner.core.model import AREAS, HANDEDNESS, LEVELS, SCHOOL_DAYS, SLOTS, WEEKDAYS
 from planner.library import filter_library, load_library, picture_names
 from planner.core import draft as drafts
 from planner.views import rows, widgets
@@ -23,6 +24,10 @@ if TYPE_CHECKING:
 
 ERROR_COLOR = "#B3261E"
 ANY = "any"
+HAND_LABELS = {"left": "Left-handed", "right": "Right-handed", "not-yet": "Not settled yet"}
+TEXT_PRECAUTIONS = ("food-allergy",)       # precautions that say which (the allergen)
+GAS_HINTS = {"-2": "much less than expected", "-1": "less than expected", "0": "the expected outcome",
+             "+1": "more than expected", "+2": "much more than expected"}
 
 
 def _dropdown(**kw) -> ft.Control:
@@ -50,6 +55,9 @@ class BuilderView:
         self.goal_area: str | None = None
         self.own = {"title": "", "area": None, "steps": "", "setting": "table-top"}
         self.open_keys: set[str] = set()      # activities shown with all their fields
+        self.open_goals: set[str] = set()     # goals shown with their measures
+        self.phase_inputs: dict[str, dict] = {}
+        self.choice: dict = {"title": "", "options": []}
         self.check = drafts.check(draft, self.library, self.pictures, self.known)
 
     # ------------------------------------------------------------ building
@@ -65,10 +73,12 @@ class BuilderView:
             out.append(ft.Text(f"Saving makes version {d.version} of this plan; it takes over from today.",
                                size=13, italic=True, key="draft-edit-note"))
         out.append(self._details())
+        out.append(self._child())
         out.append(self._goals())
         out.append(self._activities())
         out.append(self._status())
         out.append(self._own())
+        out.append(self._choice_section())
         out.append(self._library())
         return out
 
@@ -102,6 +112,59 @@ class BuilderView:
                           lambda on, x=x: self._rest(x, on)) for x in WEEKDAYS], wrap=True, spacing=4),
             key="draft-details")
 
+    def _child(self) -> ft.Control:
+        """Who the plan is for: asked for every new plan, never copied from the child on screen."""
+        d = self.draft
+
+        def setter(attr: str) -> Callable:
+            def on(e) -> None:
+                setattr(d, attr, e.control.value or "")
+                self.revalidate()
+            return on
+
+        def therapist(part: str) -> Callable:
+            def on(e) -> None:
+                value = (e.control.value or "").strip()
+                if value:
+                    d.therapist[part] = value
+                else:
+                    d.therapist.pop(part, None)
+                self.revalidate()
+            return on
+
+        school = d.school_days if d.school_days is not None else list(SCHOOL_DAYS)
+        parts: list[ft.Control] = [
+            ft.TextField(label="Birth date (YYYY-MM-DD)", value=d.birth_date, width=220, key="draft-birth",
+                         hint_text="for age checks", on_change=setter("birth_date")),
+            ft.Row([
+                ft.TextField(label="Therapist's name", value=d.therapist.get("name", ""), max_length=80,
+                             key="draft-therapist", expand=True, on_change=therapist("name")),
+                ft.TextField(label="Therapist's contact (optional)", value=d.therapist.get("contact", ""),
+                             max_length=120, key="draft-therapist-contact", expand=True,
+                             on_change=therapist("contact")),
+            ], wrap=True, spacing=8, run_spacing=8),
+            _dropdown(label="Handedness", value=d.handedness or ANY, width=220, key="draft-handedness",
+                      options=[ft.DropdownOption(key=ANY, text="Not given")]
+                      + [ft.DropdownOption(key=h, text=HAND_LABELS[h]) for h in HANDEDNESS],
+                      on_select=lambda e: self._hand(e.control.value)),
+            ft.Text("School days (after-school and homework slots fall on these)", size=14),
+            ft.Row([_chip(x.capitalize(), x in school, f"draft-school-{x}", f"School day: {x.capitalize()}",
+                          lambda on, x=x: self._school(x, on)) for x in WEEKDAYS], wrap=True, spacing=4),
+            ft.Text("Precautions", size=14),
+            ft.Row([_chip(PRECAUTION_LABELS[p], p in d.precautions, f"draft-precaution-{p}",
+                          f"Precaution: {PRECAUTION_LABELS[p]}", lambda on, p=p: self._precaution(p, on))
+                    for p in PRECAUTIONS], wrap=True, spacing=4, run_spacing=4),
+        ]
+        for p in d.precautions:
+            if p in TEXT_PRECAUTIONS:
+                parts.append(ft.TextField(label=f"{PRECAUTION_LABELS[p]}: which?", max_length=120,
+                                          value=d.precaution_texts.get(p, ""), key=f"draft-precaution-{p}-text",
+                                          on_change=lambda e, p=p: self._precaution_text(p, e.control.value)))
+        parts.append(ft.TextField(label="Other precautions (optional)", value=d.precaution_notes, max_length=500,
+                                  multiline=True, key="draft-precaution-notes",
+                                  on_change=setter("precaution_notes")))
+        return widgets.section("The child", *parts, key="draft-child-section")
+
     def _goals(self) -> ft.Control:
         d = self.draft
         lines: list[ft.Control] = []
@@ -111,9 +174,14 @@ class BuilderView:
                 ft.Column([ft.Text(g.text, size=14),
                            ft.Text(rows.area_label(g.area) if g.area else "No area", size=12, color="#49454F")],
                           spacing=0, expand=True, tight=True),
+                widgets.icon_button(ft.Icons.EXPAND_LESS if g.id in self.open_goals else ft.Icons.EDIT_OUTLINED,
+                                    f"Measures of goal: {g.text}", f"draft-goal-{g.id}-open",
+                                    on_click=lambda e, gid=g.id: self._open_goal(gid)),
                 widgets.icon_button(ft.Icons.DELETE_OUTLINE, f"Remove goal: {g.text}", f"draft-goal-{g.id}-remove",
                                     on_click=lambda e, gid=g.id: self._remove_goal(gid)),
             ], spacing=8, key=f"draft-goal-{g.id}"))
+            if g.id in self.open_goals:
+                lines.append(self._goal_fields(g))
         if not d.goals:
             lines.append(ft.Text("No goals yet. Goals are optional; activities can be linked to one.", size=13,
                                  italic=True))
@@ -135,6 +203,34 @@ class BuilderView:
                                  on_click=lambda e: self._add_goal()),
         ], wrap=True, spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER))
         return widgets.section("Goals", *lines, key="draft-goals")
+
+    def _goal_fields(self, g) -> ft.Control:
+        def setter(attr: str) -> Callable:
+            def on(e) -> None:
+                setattr(g, attr, e.control.value or "")
+                self.revalidate()
+            return on
+
+        def gas(i: int) -> Callable:
+            def on(e) -> None:
+                g.gas[i] = e.control.value or ""
+                self.revalidate()
+            return on
+
+        fields: list[ft.Control] = [
+            ft.TextField(label="Now (baseline)", value=g.baseline, max_length=300, key=f"draft-goal-{g.id}-baseline",
+                         on_change=setter("baseline")),
+            ft.TextField(label="Target (the criterion)", value=g.target, max_length=300,
+                         key=f"draft-goal-{g.id}-target", on_change=setter("target")),
+            ft.TextField(label="Target date (YYYY-MM-DD)", value=g.target_date, width=220,
+                         key=f"draft-goal-{g.id}-date", on_change=setter("target_date")),
+            ft.Text("Goal levels (optional, Goal Attainment Scaling)", size=13),
+        ]
+        for i, level in enumerate(drafts.GAS_KEYS):
+            fields.append(ft.TextField(label=f"{level}: {GAS_HINTS[level]}", value=g.gas[i], max_length=300,
+                                       key=f"draft-goal-{g.id}-gas{level}", on_change=gas(i)))
+        return ft.Container(ft.Column(fields, spacing=6), padding=ft.Padding.only(left=14, bottom=6),
+                            key=f"draft-goal-{g.id}-fields")
 
     def _activities(self) -> ft.Control:
         d = self.draft
@@ -189,7 +285,11 @@ class BuilderView:
                            options=[ft.DropdownOption(key=v, text=t) for v, t in drafts.FREQ_KINDS.items()],
                            on_select=lambda e: self._kind(a, e.control.value))
         top: list[ft.Control] = [freq]
-        if a.kind != "days":
+        if a.kind == "days":
+            top.append(ft.TextField(label="Times on each day", value=a.per_day or "1", width=140,
+                                    key=f"draft-{k}-per-day", keyboard_type=ft.KeyboardType.NUMBER,
+                                    on_change=lambda e: self._per_day(a, e.control.value)))
+        elif a.kind != "needed":
             top.append(ft.TextField(label=drafts.FREQ_KINDS[a.kind], value=a.count, width=115,
                                     key=f"draft-{k}-count", keyboard_type=ft.KeyboardType.NUMBER,
                                     on_change=on_count))
@@ -217,7 +317,102 @@ class BuilderView:
         parts.append(ft.TextField(label="Notes for the family (optional)", value=a.notes, multiline=True,
                                   min_lines=1, max_lines=4, max_length=500, key=f"draft-{k}-notes",
                                   on_change=text_setter("notes")))
+        parts.extend(self._v2_fields(a, title))
         return parts
+
+    def _v2_fields(self, a: DraftActivity, title: str) -> list[ft.Control]:
+        """Dose details, safety and progression (plan format 2); all optional."""
+        k = a.key
+
+        def field_setter(name: str) -> Callable:
+            def on(e) -> None:
+                drafts.set_field(a, name, e.control.value or "")
+                self.revalidate()
+            return on
+
+        out: list[ft.Control] = [ft.Text("Dose details (optional)", size=13)]
+        out.append(ft.Row([
+            ft.TextField(label=label, value=str(a.v2.get(name, "")), width=150 if name != "resistance" else 200,
+                         key=f"draft-{k}-{name}", on_change=field_setter(name),
+                         keyboard_type=None if name == "resistance" else ft.KeyboardType.NUMBER)
+            for name, label in drafts.DOSE_FIELDS.items()], wrap=True, spacing=8, run_spacing=8))
+        out.append(ft.Row([
+            _chip("Each side", bool(a.v2.get("per_side")), f"draft-{k}-per_side", f"{title}: each side",
+                  lambda on: self._set(a, "per_side", on)),
+            _dropdown(label="Version", value=a.v2.get("level") or ANY, width=170, key=f"draft-{k}-level",
+                      options=[ft.DropdownOption(key=ANY, text="As the library")]
+                      + [ft.DropdownOption(key=lv, text=rows.LEVEL_LABELS[lv]) for lv in LEVELS],
+                      on_select=lambda e: self._set(a, "level", None if e.control.value == ANY else e.control.value)),
+        ], wrap=True, spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER))
+        for name, label in drafts.TEXT_FIELDS.items():
+            out.append(ft.TextField(label=f"{label} (optional)", value=str(a.v2.get(name, "")), max_length=500,
+                                    multiline=True, key=f"draft-{k}-{name}", on_change=field_setter(name)))
+        phases = a.v2.get("phases") or []
+        for i, ph in enumerate(phases):
+            bits = [rows.LEVEL_LABELS.get(ph.get("level"), "") if ph.get("level") else "",
+                    f"{ph['minutes']} min" if ph.get("minutes") else ""]
+            out.append(ft.Row([
+                ft.Text(f"From week {ph.get('week')}: " + ", ".join(b for b in bits if b), size=13, expand=True,
+                        key=f"draft-{k}-phase-{i}"),
+                widgets.icon_button(ft.Icons.DELETE_OUTLINE, f"Remove step {i + 1} of {title}",
+                                    f"draft-{k}-phase-{i}-remove", on_click=lambda e, i=i: self._remove_phase(a, i)),
+            ]))
+        pending = self.phase_inputs.setdefault(k, {"week": "", "level": None, "minutes": ""})
+        out.append(ft.Row([
+            ft.TextField(label="From week", value=pending["week"], width=110, key=f"draft-{k}-phase-week",
+                         keyboard_type=ft.KeyboardType.NUMBER,
+                         on_change=lambda e: pending.__setitem__("week", e.control.value or "")),
+            _dropdown(label="Then version", value=pending["level"] or ANY, width=160, key=f"draft-{k}-phase-level",
+                      options=[ft.DropdownOption(key=ANY, text="Same")]
+                      + [ft.DropdownOption(key=lv, text=rows.LEVEL_LABELS[lv]) for lv in LEVELS],
+                      on_select=lambda e: pending.__setitem__("level", None if e.control.value == ANY
+                                                              else e.control.value)),
+            ft.TextField(label="Then minutes", value=pending["minutes"], width=120, key=f"draft-{k}-phase-minutes",
+                         keyboard_type=ft.KeyboardType.NUMBER,
+                         on_change=lambda e: pending.__setitem__("minutes", e.control.value or "")),
+            ft.OutlinedButton("Add step", key=f"draft-{k}-phase-add", height=widgets.TOUCH,
+                              on_click=lambda e: self._add_phase(a)),
+        ], wrap=True, spacing=8, run_spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER))
+        clash = self._conflicts(a)
+        if clash:
+            checked = list(a.v2.get("precaution_checked") or [])
+            out.append(ft.Text("This activity needs care with the child's precautions. Tick what you checked:",
+                               size=13, color="#8C1D18"))
+            out.append(ft.Row([_chip(PRECAUTION_LABELS.get(p, p), p in checked, f"draft-{k}-checked-{p}",
+                                     f"Checked: {PRECAUTION_LABELS.get(p, p)}",
+                                     lambda on, p=p: self._checked(a, p, on)) for p in clash], wrap=True, spacing=4))
+        return out
+
+    def _conflicts(self, a: DraftActivity) -> list[str]:
+        keys = a.choice["options"] if a.choice else [a.key]
+        found = [p for key in keys if (lib := self.library.get(key)) and not a.custom
+                 for p in lib.conflicts if p in self.draft.precautions]
+        return list(dict.fromkeys(found))
+
+    def _choice_section(self) -> ft.Control:
+        """A choice menu: the parent or child picks one of 2-8 library activities each time."""
+        picked = self.choice["options"]
+        found = filter_library(self.area, self.age, self.library)
+
+        def on_title(e) -> None:
+            self.choice["title"] = e.control.value or ""
+
+        chips = [_chip(self.library[o].title, True, f"choice-picked-{o}", f"Remove {self.library[o].title}",
+                       lambda on, o=o: self._choice_pick(o, on)) for o in picked if o in self.library]
+        return widgets.section(
+            "A choice menu",
+            ft.Text("For example heavy work: wall push-ups or carrying, whichever the child picks.", size=13),
+            ft.TextField(label="Title of the choice", value=self.choice["title"], max_length=80,
+                         key="choice-title", on_change=on_title),
+            _dropdown(label="Add an activity to choose from", value=ANY, key="choice-add", expand=True,
+                      options=[ft.DropdownOption(key=ANY, text="Choose an activity")]
+                      + [ft.DropdownOption(key=lib.id, text=lib.title) for lib in found if lib.id not in picked],
+                      on_select=lambda e: self._choice_pick(e.control.value, True)),
+            ft.Row(chips, wrap=True, spacing=4, key="choice-picked") if chips else
+            ft.Text("Pick at least two.", size=13, italic=True),
+            ft.FilledTonalButton("Add the choice", icon=ft.Icons.ADD, key="choice-save", height=widgets.TOUCH,
+                                 on_click=lambda e: self._add_choice()),
+            key="draft-choice")
 
     def _area_of(self, a: DraftActivity) -> str | None:
         if a.custom:
@@ -327,7 +522,7 @@ class BuilderView:
                 widgets.picture(lib.picture, 48, lib.title, radius=8),
                 ft.Column([ft.Text(lib.title, size=14, weight=ft.FontWeight.W_500),
                            ft.Row([widgets.area_chip(a) for a in lib.areas], wrap=True, spacing=4, run_spacing=2),
-                           ft.Text(f"{lib.age_min}-{lib.age_max} years · {drafts.activity_dose(lib)}", size=12,
+                           ft.Text(f"{lib.age_text()} · {drafts.activity_dose(lib)}", size=12,
                                    color="#49454F")],
                           spacing=2, expand=True, tight=True),
                 ft.Semantics(content=ft.OutlinedButton("Added" if added else "Add", key=f"lib-add-{lib.id}",
@@ -358,7 +553,8 @@ class BuilderView:
         if self.view.mode != "builder" or not lv.page:
             return
         makers = {"draft-status": self._status, "draft-activities": self._activities,
-                  "draft-library": self._library, "draft-goals": self._goals, "draft-own": self._own}
+                  "draft-library": self._library, "draft-goals": self._goals, "draft-own": self._own,
+                  "draft-child-section": self._child, "draft-choice": self._choice_section}
         wanted = ["draft-status"] + [f"draft-{p}" for p in parts]
         at = {getattr(c, "key", None): i for i, c in enumerate(lv.controls)}
         if any(w not in at for w in wanted):
@@ -398,6 +594,72 @@ class BuilderView:
     def _open(self, key: str, on: bool) -> None:
         (self.open_keys.add if on else self.open_keys.discard)(key)
         self.revalidate("activities")
+
+    def _hand(self, value: str | None) -> None:
+        self.draft.handedness = None if value in (None, ANY) else value
+        self.revalidate()
+
+    def _school(self, day: str, on: bool) -> None:
+        drafts.toggle_school_day(self.draft, day, on)
+        self.revalidate()
+
+    def _precaution(self, p: str, on: bool) -> None:
+        drafts.toggle_precaution(self.draft, p, on)
+        self.revalidate("child-section", "activities")
+
+    def _precaution_text(self, p: str, text: str | None) -> None:
+        self.draft.precaution_texts[p] = text or ""
+        self.revalidate()
+
+    def _open_goal(self, gid: str) -> None:
+        (self.open_goals.discard if gid in self.open_goals else self.open_goals.add)(gid)
+        self.revalidate("goals")
+
+    def _per_day(self, a: DraftActivity, text: str | None) -> None:
+        a.per_day = (text or "").strip()
+        self.revalidate("activities")
+
+    def _set(self, a: DraftActivity, name: str, value) -> None:
+        drafts.set_field(a, name, value)
+        self.revalidate("activities")
+
+    def _checked(self, a: DraftActivity, p: str, on: bool) -> None:
+        checked = [x for x in (a.v2.get("precaution_checked") or []) if x != p] + ([p] if on else [])
+        drafts.set_field(a, "precaution_checked", checked)
+        self.revalidate("activities")
+
+    def _add_phase(self, a: DraftActivity) -> None:
+        pending = self.phase_inputs.get(a.key) or {}
+        if not (pending.get("week") or "").strip():
+            widgets.snack(self.shell.page, "Give the week the step starts, for example 3", error=True)
+            return
+        drafts.add_phase(a, pending["week"], pending.get("level"), pending.get("minutes") or "")
+        self.phase_inputs[a.key] = {"week": "", "level": None, "minutes": ""}
+        self.revalidate("activities")
+
+    def _remove_phase(self, a: DraftActivity, i: int) -> None:
+        drafts.remove_phase(a, i)
+        self.revalidate("activities")
+
+    def _choice_pick(self, key: str | None, on: bool) -> None:
+        opts = self.choice["options"]
+        if key in (None, ANY):
+            return
+        if on and key not in opts:
+            opts.append(key)
+        elif not on and key in opts:
+            opts.remove(key)
+        self.revalidate("choice")
+
+    def _add_choice(self) -> None:
+        got = drafts.add_choice(self.draft, self.choice["title"], self.choice["options"], self.library)
+        if isinstance(got, str):
+            widgets.snack(self.shell.page, got, error=True)
+            return
+        self.open_keys.add(got.key)
+        widgets.snack(self.shell.page, f"Added the choice {got.choice['title']}")
+        self.choice = {"title": "", "options": []}
+        self.revalidate("activities", "choice")
 
     def _kind(self, a: DraftActivity, kind: str | None) -> None:
         drafts.set_kind(self.draft, a, kind or "week")

@@ -160,7 +160,8 @@ class PlanView:
             known = st.known_versions()
             draft = drafts.draft_from_plan(plan, known.get(plan.plan_id, plan.version) + 1)
         else:
-            draft = drafts.new_draft(st.today, st.family.name if st.family else "", plan)
+            # A new plan may be for another child: name, birth date and therapist are asked, never copied.
+            draft = drafts.new_draft(st.today, "", plan)
         self.builder = BuilderView(self, draft)
         self.show("builder")
 
