@@ -529,3 +529,118 @@ def test_a_settings_change_reaches_the_plan_tab_of_the_other_device(data):
         assert tablet.by_key("plan-load").value == \
             f"Version {plan.version} · {load.week_minutes} of {load.week_budget} minutes a week" != before
     run(go())
+
+
+# ------------------------------------------------------------------ the builder, plan format 2
+
+async def toggle(app: App, key: str, on: bool = True) -> None:
+    chip = app.by_key(key)
+    app.session.apply_patch(chip._i, {"selected": on})
+    await app.fire(chip, "select", str(on).lower())
+
+
+async def open_builder(app: App) -> None:
+    await nav(app, 3)
+    await app.click("plan-build")
+
+
+def test_builder_writes_format_2_with_precautions_choice_as_needed_phases_and_goal_levels(tmp_path):
+    from planner.core import importer
+    from planner.library import load_library, picture_names
+    folder = tmp_path / "data"
+
+    async def go():
+        app = await open_app(folder)
+        await open_builder(app)
+        await app.set_value("draft-child", "Maya")
+        await app.set_value("draft-birth", "2020-06-14")
+        await app.set_value("draft-therapist", "Dr. Ada Lee")
+        await app.select("draft-handedness", "left")
+        await toggle(app, "draft-precaution-latex-allergy")
+        await toggle(app, "draft-precaution-food-allergy")
+        await app.set_value("draft-precaution-food-allergy-text", "peanuts")
+        await app.set_value("draft-goal-text", "Settles after school with a movement break")
+        await app.click("draft-goal-add")
+        gid = "settles-after-school-with-a-mo"
+        await app.click(f"draft-goal-{gid}-open")
+        await app.set_value(f"draft-goal-{gid}-baseline", "Needs an adult every day")
+        await app.set_value(f"draft-goal-{gid}-target", "4 of 5 school days on her own")
+        await app.set_value(f"draft-goal-{gid}-date", "2027-02-28")
+        for level, text in zip(("-2", "-1", "0", "+1", "+2"), ("a", "b", "c", "d", "e")):
+            await app.set_value(f"draft-goal-{gid}-gas{level}", text)
+        # The only goal is linked to every new activity.
+        await app.click("lib-add-tweezers-pickup")
+        assert app.by_key("draft-tweezers-pickup-goal").value == gid
+        assert "3-10 years" in app.text()                          # ages from the library, never "0-0"
+        await app.select("draft-tweezers-pickup-level", "easier")
+        await app.set_value("draft-tweezers-pickup-stop_if", "Her hand cramps")
+        await app.set_value("draft-tweezers-pickup-progress_after_easy", "3")
+        await app.set_value("draft-tweezers-pickup-phase-week", "3")
+        await app.select("draft-tweezers-pickup-phase-level", "standard")
+        await app.set_value("draft-tweezers-pickup-phase-minutes", "8")
+        await app.click("draft-tweezers-pickup-phase-add")
+        assert app.by_key("draft-tweezers-pickup-phase-0").value == "From week 3: Standard, 8 min"
+        await app.click("lib-add-calm-down-corner")
+        await app.select("draft-calm-down-corner-freq", "needed")
+        # A choice menu of two library activities, twice on each school day.
+        await app.set_value("choice-title", "Heavy work")
+        await app.select("choice-add", "wall-pushups")
+        await app.select("choice-add", "heavy-carry")
+        await app.click("choice-save")
+        await app.select("draft-heavy-work-freq", "days")
+        for day in ("mon", "tue", "wed", "thu", "fri"):
+            await toggle(app, f"draft-heavy-work-day-{day}")
+        await app.set_value("draft-heavy-work-per-day", "2")
+        from planner.core.model import SLOTS
+        for slot in SLOTS:
+            await toggle(app, f"draft-heavy-work-slot-{slot}", slot in ("morning", "after-school"))
+        # A conflict with the child's precautions is caught live, like the importer does.
+        await app.click("lib-add-balloon-tap")
+        assert "latex" in app.by_key("draft-error").value.lower()
+        assert app.by_key("plan-use").disabled
+        await toggle(app, "draft-balloon-tap-checked-latex-allergy")
+        assert not app.has_key("draft-error"), app.by_key("draft-error").value
+        await app.click("plan-export")
+        data = app.conn.saved[-1]["src_bytes"]
+        doc = json.loads(data)
+        assert doc["format"] == "ot-home-plan/2"
+        assert doc["child"] == {"name": "Maya", "birth_date": "2020-06-14", "handedness": "left",
+                                "precautions": ["latex-allergy", {"id": "food-allergy", "text": "peanuts"}]}
+        assert doc["therapist"] == {"name": "Dr. Ada Lee"}
+        goal = doc["goals"][0]
+        assert goal["baseline"] == "Needs an adult every day" and goal["target_date"] == "2027-02-28"
+        assert goal["gas"] == {"-2": "a", "-1": "b", "0": "c", "+1": "d", "+2": "e"}
+        plan = importer.parse_plan_json(data, load_library(), picture_names())
+        acts = {a.key: a for a in plan.activities}
+        tw = acts["tweezers-pickup"]
+        assert tw.level == "easier" and tw.stop_if == "Her hand cramps" and tw.progress_after_easy == 3
+        assert [(p.level, p.minutes) for p in tw.phases] == [("standard", 8)]
+        assert acts["calm-down-corner"].as_needed
+        hw = acts["heavy-work"]
+        assert hw.options == ("wall-pushups", "heavy-carry") and hw.frequency.per_day == 2
+        assert hw.when == ("morning", "after-school") and hw.goal == gid
+        assert acts["balloon-tap"].precaution_checked == ("latex-allergy",)
+        await app.click("plan-use")
+        assert "Handedness: left" in app.text()
+        await app.click("plan-apply")
+        assert household.load_family(Store(folder)).name == "Maya"
+    run(go())
+
+
+def test_editing_a_format_2_plan_keeps_its_fields(v2data):
+    from planner.core import importer
+
+    async def go():
+        app = await open_app(v2data)
+        await nav(app, 3)
+        await app.click("plan-edit")
+        assert app.by_key("draft-handedness").value == "left"
+        await app.set_value("draft-weekday", "35")
+        await app.click("plan-export")
+        doc = json.loads(app.conn.saved[-1]["src_bytes"])
+        store, fam = family(v2data)
+        before = importer.plan_to_dict(fam.current_plan)
+        assert doc["daily_minutes"] == {"weekday": 35, "weekend": 40}
+        for k in ("format", "child", "goals", "activities"):
+            assert doc[k] == before[k], k
+    run(go())
