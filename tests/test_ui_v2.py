@@ -644,3 +644,21 @@ def test_editing_a_format_2_plan_keeps_its_fields(v2data):
         for k in ("format", "child", "goals", "activities"):
             assert doc[k] == before[k], k
     run(go())
+
+
+def test_a_fhir_careplan_goes_through_the_same_preview(tmp_path):
+    folder = tmp_path / "data"
+    data = (Path(__file__).parent / "fixtures" / "fhir" / "ot-leo-bundle.json").read_bytes()
+
+    async def go():
+        app = await open_app(folder)
+        app.conn.picked_files = [{"name": "leo.json", "bytes": data}]
+        await app.click("plan-import")
+        assert app.has_key("plan-preview") and not app.has_key("plan-error")
+        assert app.by_key("preview-child").value.endswith("'s plan")
+        before = list(folder.iterdir()) if folder.exists() else []
+        assert not any(p.name == "plans.json" for p in before)          # nothing stored before Apply
+        await app.click("plan-apply")
+        assert household.children(Store(folder))
+        assert "Plan saved." in app.text()
+    run(go())
