@@ -335,15 +335,20 @@ class ScheduledItem:
         return dose_text(self.minutes, self.reps, self.sets, self.hold_seconds, self.per_side)
 
     def planned_dose(self) -> dict[str, Any]:
-        dose = {"minutes": self.minutes, "reps": self.reps, "sets": self.sets}
-        for k in ("hold_seconds", "rest_seconds", "weight_kg", "level"):
-            if getattr(self, k) is not None:
-                dose[k] = getattr(self, k)
-        if self.per_side:
-            dose["per_side"] = True
-        if self.resistance:
-            dose["resistance"] = self.resistance
-        return dose
+        return Snapshot.of_item(self).planned()
+
+    @classmethod
+    def from_record(cls, c: "Completion") -> "ScheduledItem":
+        """The item as it was when `c` was recorded (its plan no longer schedules it)."""
+        s = c.snapshot
+        return cls(
+            id=c.item_id, date=c.date, slot=s.slot, key=c.activity, title=s.title, kid_title=s.kid_title,
+            minutes=s.minutes, reps=s.reps, sets=s.sets, goal=s.goal, areas=s.areas, setting=s.setting,
+            sensory_diet=s.sensory_diet, picture=s.picture, plan_id=c.plan_id, plan_version=s.plan_version,
+            status=c.status, rating=c.rating, note=c.note, reason=c.reason, level=s.level,
+            hold_seconds=s.hold_seconds, per_side=s.per_side, rest_seconds=s.rest_seconds,
+            weight_kg=s.weight_kg, resistance=s.resistance, level_done=c.level, assist=c.assist,
+            option=c.option)
 
 
 @dataclass(frozen=True)
@@ -361,6 +366,59 @@ class Day:
     @property
     def weekday(self) -> str:
         return WEEKDAYS[self.date.weekday()]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What one item looked like and asked for when a record was made: kept with the record, so a
+    record whose item a later revision removed still shows as it was (one typed form; stored as
+    the record's `planned` dose and `extra` look)."""
+    title: str
+    kid_title: str
+    slot: str
+    minutes: int
+    reps: int | None = None
+    sets: int | None = None
+    goal: str | None = None
+    areas: tuple[str, ...] = ()
+    setting: str = "table-top"
+    sensory_diet: bool = False
+    picture: str = "activities/custom.svg"
+    plan_version: int = 0
+    level: str | None = None
+    hold_seconds: int | None = None
+    per_side: bool = False
+    rest_seconds: int | None = None
+    weight_kg: float | None = None
+    resistance: str = ""
+
+    @classmethod
+    def of_item(cls, it: "ScheduledItem") -> "Snapshot":
+        return cls(it.title, it.kid_title, it.slot, it.minutes, it.reps, it.sets, it.goal, tuple(it.areas),
+                   it.setting, it.sensory_diet, it.picture, it.plan_version, it.level, it.hold_seconds,
+                   it.per_side, it.rest_seconds, it.weight_kg, it.resistance)
+
+    def planned(self) -> dict[str, Any]:
+        """The stored dose (`Completion.planned`)."""
+        dose: dict[str, Any] = {"minutes": self.minutes, "reps": self.reps, "sets": self.sets}
+        for k in ("hold_seconds", "rest_seconds", "weight_kg", "level"):
+            if getattr(self, k) is not None:
+                dose[k] = getattr(self, k)
+        if self.per_side:
+            dose["per_side"] = True
+        if self.resistance:
+            dose["resistance"] = self.resistance
+        return dose
+
+    def extra(self) -> dict[str, Any]:
+        """The stored look (`Completion.extra`)."""
+        x: dict[str, Any] = {"kid_title": self.kid_title, "areas": list(self.areas), "setting": self.setting,
+                             "picture": self.picture, "plan_version": self.plan_version}
+        if self.goal:
+            x["goal"] = self.goal
+        if self.sensory_diet:
+            x["sensory_diet"] = True
+        return x
 
 
 @dataclass(frozen=True)
@@ -382,6 +440,20 @@ class Completion:
     level: str | None = None         # plan format 2: which version was done (LEVELS)
     assist: str | None = None        # plan format 2: help needed (ASSISTS)
     option: str | None = None        # plan format 2: the option picked from a choice menu
+
+    @property
+    def snapshot(self) -> Snapshot:
+        """The typed snapshot of the item (records of any age: missing parts get their defaults)."""
+        p, x = self.planned, self.extra
+        return Snapshot(
+            title=self.title, kid_title=x.get("kid_title") or self.title[:24], slot=self.slot,
+            minutes=int(p.get("minutes") or 0), reps=p.get("reps"), sets=p.get("sets"), goal=x.get("goal"),
+            areas=tuple(x.get("areas") or ()), setting=x.get("setting") or "table-top",
+            sensory_diet=bool(x.get("sensory_diet")), picture=x.get("picture") or "activities/custom.svg",
+            plan_version=int(x.get("plan_version") or 0), level=p.get("level"),
+            hold_seconds=p.get("hold_seconds"), per_side=bool(p.get("per_side")),
+            rest_seconds=p.get("rest_seconds"), weight_kg=p.get("weight_kg"),
+            resistance=p.get("resistance") or "")
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

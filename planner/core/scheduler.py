@@ -463,17 +463,7 @@ def _with_status(day: Day, records: Iterable[Completion]) -> Day:
     for c in by_id.values():
         if c.status is Status.PLANNED:
             continue
-        x = c.extra
-        items.append(ScheduledItem(
-            id=c.item_id, date=c.date, slot=c.slot, key=c.activity, title=c.title,
-            kid_title=x.get("kid_title", c.title[:24]), minutes=int(c.planned.get("minutes") or 0),
-            reps=c.planned.get("reps"), sets=c.planned.get("sets"), goal=x.get("goal"),
-            areas=tuple(x.get("areas", ())), setting=x.get("setting", "table-top"),
-            sensory_diet=bool(x.get("sensory_diet")), picture=x.get("picture", "activities/custom.svg"),
-            plan_id=c.plan_id, plan_version=int(x.get("plan_version", 0)),
-            status=c.status, rating=c.rating, note=c.note, reason=c.reason,
-            level=c.planned.get("level"), level_done=c.level, assist=c.assist, option=c.option,
-        ))
+        items.append(ScheduledItem.from_record(c))
     items.sort(key=lambda it: (SLOT_ORDER.get(it.slot, 9), SETTING_ORDER.get(it.setting, 9)))
     return Day(day.date, day.budget_minutes, tuple(items), rest=day.rest, paused=day.paused)
 

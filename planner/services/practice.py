@@ -8,7 +8,7 @@ from planner.core import scheduler
 from planner.core.family import Family
 from planner.core.model import (
     ASSISTS, ENGINE_STATES, LEVELS, RATINGS, SKIP_REASONS, AsNeededUse, Completion, Day, LevelChange,
-    PlanActivity, ScheduledItem, Status,
+    PlanActivity, ScheduledItem, Snapshot, Status,
 )
 from planner.core.text import BadText, clean_text
 from planner.services.errors import ServiceError
@@ -99,16 +99,11 @@ def completion_for(item: ScheduledItem, status: Status, *, rating: str | None, n
                    reason: str | None, now: datetime, level: str | None = None,
                    assist: str | None = None, option: str | None = None) -> Completion:
     """The record of one tap: the planned dose and what the item looked like are kept with it."""
-    extra = {"kid_title": item.kid_title, "areas": list(item.areas), "setting": item.setting,
-             "picture": item.picture, "plan_version": item.plan_version}
-    if item.goal:
-        extra["goal"] = item.goal
-    if item.sensory_diet:
-        extra["sensory_diet"] = True
+    snap = Snapshot.of_item(item)
     return Completion(
         item_id=item.id, date=item.date, status=status, plan_id=item.plan_id, activity=item.key,
-        title=item.title, slot=item.slot, planned=item.planned_dose(), rating=rating, note=note,
-        reason=reason, updated=now.isoformat(timespec="seconds"), extra=extra,
+        title=item.title, slot=item.slot, planned=snap.planned(), rating=rating, note=note,
+        reason=reason, updated=now.isoformat(timespec="seconds"), extra=snap.extra(),
         level=level, assist=assist, option=option)
 
 
