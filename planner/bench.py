@@ -72,16 +72,7 @@ def _ms(samples: list[float]) -> dict[str, float]:
 
 
 def time_checkoffs(folder: Path, rounds: int) -> list[float]:
-    store = Store(folder)
-    family = household.load_family(store)
-    items = practice.day(store, family, TODAY).items
-    out = []
-    for r in range(rounds):
-        it = items[r % len(items)]
-        t0 = time.perf_counter()
-        practice.record(store, family, it, TODAY, Status.DONE if r % 2 == 0 else Status.PARTIAL)
-        out.append((time.perf_counter() - t0) * 1000)
-    return out
+    return time_checkoffs_of(folder, None, rounds)
 
 
 def make_history(folder: Path, years: float, children: int = 1) -> int:
@@ -99,7 +90,7 @@ def make_history(folder: Path, years: float, children: int = 1) -> int:
     return total
 
 
-def time_checkoffs_of(folder: Path, child: str, rounds: int) -> list[float]:
+def time_checkoffs_of(folder: Path, child: str | None, rounds: int) -> list[float]:
     store = Store(folder)
     family = household.load_family(store, child)
     items = practice.day(store, family, TODAY).items

@@ -27,12 +27,7 @@ def cmd_push(args: argparse.Namespace, store: Store, today: date) -> int:
 
 
 def cmd_pull(args: argparse.Namespace, store: Store, today: date) -> int:
-    from planner.cli.plans import print_plan_preview
-    outcome = clinic.pull(store, today, server=args.server, token=args.token, careplan=args.careplan,
-                          patient=args.patient, dry_run=args.dry_run, now=clock.now())
-    print(outcome.summary())
-    for w in outcome.warnings:
-        print(f"warning: {w}", file=sys.stderr)
-    if args.dry_run:
-        print_plan_preview(outcome.plan)
+    from planner.cli.plans import print_outcome
+    print_outcome(clinic.pull(store, today, server=args.server, token=args.token, careplan=args.careplan,
+                              patient=args.patient, dry_run=args.dry_run, now=clock.now()))
     return 0

@@ -23,13 +23,17 @@ def cmd_import(args: argparse.Namespace, store: Store, today: date) -> int:
         rest_days=args.rest_days, plan_id=args.plan_id, version=args.version,
     )
     plan = plans.parse_plan(data, args.file, opts, today)
-    outcome = plans.import_plan(store, plan, today, dry_run=args.dry_run)
+    print_outcome(plans.import_plan(store, plan, today, dry_run=args.dry_run))
+    return 0
+
+
+def print_outcome(outcome) -> None:
+    """An import's summary, its warnings (on stderr) and, for a dry run, the plan by goal."""
     print(outcome.summary())
     for w in outcome.warnings:
         print(f"warning: {w}", file=sys.stderr)
-    if args.dry_run:
+    if outcome.dry_run:
         print_plan_preview(outcome.plan)
-    return 0
 
 
 def print_plan_preview(plan) -> None:

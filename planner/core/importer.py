@@ -505,15 +505,7 @@ def _entry(e: Any, where: str, library: dict[str, LibraryActivity], pictures: se
     else:
         c = _obj(e["choice"], f"{where}.choice", CHOICE_KEYS)
         cw = f"{where}.choice"
-        for k in ("id", "title", "options"):
-            if k not in c:
-                raise PlanError(f"{cw}.{k}", "is missing")
-        key = c["id"]
-        if not isinstance(key, str) or not SLUG.match(key):
-            raise PlanError(f"{cw}.id", f"must be lowercase letters, digits and dashes (got {_show(key)})")
-        title = _text(c["title"], f"{cw}.title", 80)
-        kid_title = _text(c["kid_title"], f"{cw}.kid_title", 24) if c.get("kid_title") is not None \
-            else title[:24].rstrip()
+        key, title, kid_title = _named(c, cw, ("id", "title", "options"))
         picked = [_library_activity(o, f"{cw}.options[{j}]", library)
                   for j, o in enumerate(_list(c["options"], f"{cw}.options", 8, 2))]
         options = tuple(a.id for a in picked)
@@ -677,9 +669,9 @@ def _check_age(lib: LibraryActivity, where: str, ctx: "_Context") -> None:
                         "plan's start")
 
 
-def _custom(c: Any, cw: str, pictures: set[str], v2: bool):
-    c = _obj2(c, cw, CUSTOM_KEYS, CUSTOM_KEYS_2, v2)
-    for k in ("id", "title"):
+def _named(c: dict, cw: str, required: tuple[str, ...]) -> tuple[str, str, str]:
+    """The id, title and kid title of a custom activity or a choice menu."""
+    for k in required:
         if k not in c:
             raise PlanError(f"{cw}.{k}", "is missing")
     key = c["id"]
@@ -688,6 +680,12 @@ def _custom(c: Any, cw: str, pictures: set[str], v2: bool):
     title = _text(c["title"], f"{cw}.title", 80)
     kid_title = _text(c["kid_title"], f"{cw}.kid_title", 24) if c.get("kid_title") is not None \
         else title[:24].rstrip()
+    return key, title, kid_title
+
+
+def _custom(c: Any, cw: str, pictures: set[str], v2: bool):
+    c = _obj2(c, cw, CUSTOM_KEYS, CUSTOM_KEYS_2, v2)
+    key, title, kid_title = _named(c, cw, ("id", "title"))
     if c.get("areas") is not None:
         lst = _list(c["areas"], f"{cw}.areas", 3, 1)
         areas = tuple(_choice(a, f"{cw}.areas[{j}]", AREAS, "area") for j, a in enumerate(lst))
