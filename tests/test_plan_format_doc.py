@@ -215,3 +215,9 @@ def test_worked_example_week_is_what_the_planner_prints(tmp_path):
     assert run(data, "schedule", "--days", "7") == expected["schedule --days 7"]
     shown = next(d for k, _, d in EXAMPLES if k == "other" and d.get("plan_id") == "leo-term2")
     assert json.loads(run(data, "schedule", "--from", "2026-11-23", "--days", "1", "--json")) == shown
+
+
+def test_weighted_activities_named_in_the_doc_are_the_librarys():
+    row = next(ln for ln in TEXT.splitlines() if ln.startswith("| `weight_kg` |"))
+    named = set(re.findall(r"`([a-z0-9-]+)`", row.split("|")[2])) - {"weight_kg", "weighted", "true"}
+    assert named == {a.id for a in load_library().values() if a.weighted}
