@@ -215,6 +215,9 @@ def test_worked_example_week_is_what_the_planner_prints(tmp_path):
     assert run(data, "schedule", "--days", "7") == expected["schedule --days 7"]
     shown = next(d for k, _, d in EXAMPLES if k == "other" and d.get("plan_id") == "leo-term2")
     assert json.loads(run(data, "schedule", "--from", "2026-11-23", "--days", "1", "--json")) == shown
+    week_3 = json.loads(run(data, "schedule", "--from", "2026-12-07", "--days", "7", "--json"))
+    levels = [it.get("level") for d in week_3["days"] for it in d["items"] if it["activity"] == "tweezers-pickup"]
+    assert len(levels) == 3 and set(levels) == {"standard"}            # "from week 3 ... standard"
 
 
 def test_weighted_activities_named_in_the_doc_are_the_librarys():
