@@ -662,3 +662,36 @@ def test_a_fhir_careplan_goes_through_the_same_preview(tmp_path):
         assert household.children(Store(folder))
         assert "Plan saved." in app.text()
     run(go())
+
+
+def test_progress_uses_the_reports_figures_with_sick_days_excused(data):
+    store, fam = family(data)
+    monday = TODAY - timedelta(days=TODAY.weekday())
+    week = practice.days(store, fam, monday, 5)
+    tue, wed = week[1], week[2]
+    for it in tue.items[:2]:
+        practice.record(store, fam, it, TODAY, Status.DONE)
+    for it in wed.items:
+        practice.record(store, fam, it, TODAY, Status.SKIPPED, reason="sick")
+    days = practice.days(store, fam, monday, 5)
+    # Monday to Thursday count; Friday (today) only what is recorded; Wednesday is excused.
+    items = [it for d in days[:4] for it in d.items] + [it for it in days[4].items
+                                                        if it.status is not Status.PLANNED]
+    counted = [it for it in items if not (it.status is Status.SKIPPED and it.reason == "sick")]
+    done = sum(it.status is Status.DONE for it in counted)
+    partly = sum(it.status is Status.PARTIAL for it in counted)
+    assert done >= 2 and len(counted) == len(items) - len(wed.items)
+
+    async def go():
+        app = await open_app(data)
+        await nav(app, 2)
+        # As the report rounds it: the fraction to 3 decimals, then whole percent.
+        want = round(round((done + partly / 2) / len(counted), 3) * 100)
+        assert app.by_key("progress-adherence").value == f"{want}%"
+        part = f", {partly} partly" if partly else ""
+        assert app.by_key("progress-note").value == \
+            f"Practice done as planned: {want}% · {done} done{part} of {len(counted)}. 1 sick day not counted"
+        assert app.by_key("progress-streak-label").value in ("day in a row", "days in a row")
+        streak = int(app.by_key("progress-streak").value)
+        assert app.by_key("progress-streak-label").value == ("day in a row" if streak == 1 else "days in a row")
+    run(go())

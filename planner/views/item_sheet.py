@@ -93,12 +93,15 @@ class Countdown:
                 self.on_finish()
 
 
-def _choice_buttons(options: list[tuple[str, str]], chosen: str | None, key: str, on_pick) -> ft.Control:
-    """One tap each; the chosen one is filled and ticked (and says so to a screen reader)."""
+def _choice_buttons(options: list[tuple[str, str]], chosen: str | None, key: str, on_pick,
+                    primary: str | None = None) -> ft.Control:
+    """One tap each; the chosen one is filled and ticked (and says so to a screen reader). With
+    nothing chosen yet, `primary` is shown as the likely action."""
     out = []
     for value, label in options:
         on = value == chosen
-        cls = ft.FilledButton if on else ft.OutlinedButton
+        cls = ft.FilledButton if on else ft.FilledTonalButton if (chosen is None and value == primary) \
+            else ft.OutlinedButton
         out.append(ft.Semantics(
             content=cls(label, icon=ft.Icons.CHECK if on else None, key=f"{key}-{value}", height=widgets.TOUCH,
                         on_click=lambda e, v=value: on_pick(v)),
@@ -231,7 +234,8 @@ class ItemSheet:
         if editable:
             chosen = {Status.DONE: "done", Status.PARTIAL: "partial"}.get(it.status)
             c.append(_choice_buttons([("done", "Done"), ("partial", "Partly done")], chosen, "sheet-mark",
-                                     lambda v: self.act(Status.DONE if v == "done" else Status.PARTIAL)))
+                                     lambda v: self.act(Status.DONE if v == "done" else Status.PARTIAL),
+                                     primary="done" if it.status is Status.PLANNED else None))
             c.append(ft.Text("Skip, because:", size=14))
             c.append(_choice_buttons(list(SKIP_REASON_LABELS.items()),
                                      it.reason if it.status is Status.SKIPPED else None, "sheet-skip",

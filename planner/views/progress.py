@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 import flet as ft
 import flet_charts as fch
 
-from planner.core import progress
+from planner.core import progress, report
+from planner.reports.formats import percent
 from planner.views import rows, widgets
 
 if TYPE_CHECKING:
@@ -16,13 +17,21 @@ if TYPE_CHECKING:
 WEEKS_IN_CHART = 8
 
 
-def _bar(label: str, t: progress.Tally, key: str) -> ft.Control:
+def _bar(label: str, c: report.Counts, key: str) -> ft.Control:
+    text = rows.counts_adherence_text(c)
     return ft.Column([
         ft.Row([ft.Text(label, size=14, expand=True, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS),
-                ft.Text(rows.adherence_text(t), size=13, weight=ft.FontWeight.W_600)]),
-        ft.ProgressBar(value=t.adherence, height=6, border_radius=ft.BorderRadius.all(3),
-                       semantics_label=f"{label}: {rows.adherence_text(t)}"),
+                ft.Text(text, size=13, weight=ft.FontWeight.W_600)]),
+        ft.ProgressBar(value=c.adherence or 0, height=6, border_radius=ft.BorderRadius.all(3),
+                       semantics_label=f"{label}: {text}"),
     ], spacing=2, key=key)
+
+
+def _group(items, key) -> dict:
+    groups: dict = {}
+    for it in items:
+        groups.setdefault(key(it), []).append(it)
+    return {k: report.count(v) for k, v in groups.items()}
 
 
 class ProgressView:
@@ -48,18 +57,23 @@ class ProgressView:
             first = monday
         else:
             first = today - timedelta(days=27)
-        items = [it for d in all_days if first <= d.date <= today for it in d.items]
+        # The same figures as the therapist's report: today's items count once recorded or once the
+        # day is over, and an item skipped because the child was sick is excused (named apart).
+        items = [it for d in all_days if first <= d.date <= today for it in d.items
+                 if report.counts_on(it, today, today)]
         plan = st.plan
 
         streak = progress.streak(all_days, today) if (today - first_chart).days >= 0 else 0
-        total = progress.tally(items)
+        total = report.count(items)
+        sick_days = sorted({it.date for it in items if report.is_sick(it)})
         c.append(ft.Container(ft.Row([
             ft.Column([ft.Text(str(streak), size=36, weight=ft.FontWeight.BOLD, key="progress-streak"),
-                       ft.Text("days in a row", size=13)], tight=True, spacing=0,
+                       ft.Text("day in a row" if streak == 1 else "days in a row", size=13,
+                               key="progress-streak-label")], tight=True, spacing=0,
                       horizontal_alignment=ft.CrossAxisAlignment.CENTER),
-            ft.Column([ft.Text(f"{round(total.adherence * 100)}%", size=36, weight=ft.FontWeight.BOLD,
-                               key="progress-adherence"),
-                       ft.Text("done", size=13)], tight=True, spacing=0,
+            ft.Column([ft.Text(percent(total.adherence), size=36,
+                               weight=ft.FontWeight.BOLD, key="progress-adherence"),
+                       ft.Text("done as planned", size=13)], tight=True, spacing=0,
                       horizontal_alignment=ft.CrossAxisAlignment.CENTER),
             ft.Column([ft.Text(str(total.minutes_done), size=36, weight=ft.FontWeight.BOLD,
                                key="progress-minutes"),
@@ -67,12 +81,16 @@ class ProgressView:
                       horizontal_alignment=ft.CrossAxisAlignment.CENTER),
         ], alignment=ft.MainAxisAlignment.SPACE_AROUND), padding=12, bgcolor="#F1F7F5",
             border_radius=ft.BorderRadius.all(16)))
+        note = f"{report.ADHERENCE_NAME}: {rows.counts_adherence_text(total)}"
+        if sick_days:
+            note += f". {rows.plural(len(sick_days), 'sick day')} not counted"
+        c.append(ft.Text(note, size=13, key="progress-note"))
         c.append(ft.SegmentedButton(
             key="progress-period", selected=[self.period],
             segments=[ft.Segment(value="week", label="This week"), ft.Segment(value="4weeks", label="4 weeks")],
             on_change=lambda e: self.set_period(e.control.selected[0])))
 
-        goals = progress.group_tally(items, lambda it: it.goal)
+        goals = _group(items, lambda it: it.goal)
         c.append(ft.Text("Goals", size=16, weight=ft.FontWeight.W_600))
         shown = False
         for g in plan.goals:
@@ -86,11 +104,11 @@ class ProgressView:
             c.append(ft.Text("Nothing was planned in this period yet.", size=13))
 
         c.append(ft.Text("Activities", size=16, weight=ft.FontWeight.W_600))
-        acts = progress.group_tally(items, lambda it: (it.key, it.title))
+        acts = _group(items, lambda it: (it.key, it.title))
         for (key, title), t in sorted(acts.items(), key=lambda kv: kv[0][1].lower()):
             c.append(_bar(title, t, f"activity-{key}"))
 
-        c.append(ft.Text("Weekly adherence", size=16, weight=ft.FontWeight.W_600))
+        c.append(ft.Text("Weekly adherence (done as planned)", size=16, weight=ft.FontWeight.W_600))
         started = st.family.segments[0].first - timedelta(days=st.family.segments[0].first.weekday())
         c.append(self._chart([p for p in progress.weekly_series(all_days, today) if p.monday >= started]))
         c.extend(self.extra_sections())

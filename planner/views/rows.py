@@ -266,3 +266,12 @@ def gas_rows(goal) -> list[tuple[int, str]]:
 
 def rating_text(r) -> str:
     return f"{r.date.day} {r.date:%b %Y}: {GAS_NAMES.get(r.level, r.level)}" + (f" · {r.note}" if r.note else "")
+
+
+def counts_adherence_text(c) -> str:
+    """"67% · 3 done, 1 partly of 6" from report.Counts (sick items are not counted)."""
+    if not c.counted:
+        return "nothing to count yet"
+    from planner.reports.formats import percent
+    part = f", {c.partial} partly" if c.partial else ""
+    return f"{percent(c.adherence)} · {c.done} done{part} of {c.counted}"

@@ -64,6 +64,8 @@ def snack(page: ft.Page, text: str, error: bool = False) -> None:
 
 def icon_button(icon: str, label: str, key: str, on_click, **kw) -> ft.Control:
     """An icon button whose label screen readers (and browser tests) can find."""
+    kw.setdefault("width", TOUCH)              # a 48 x 48 px target, whatever the theme's density
+    kw.setdefault("height", TOUCH)
     return ft.Semantics(content=ft.IconButton(icon, key=key, on_click=on_click, **kw),
                         label=label, button=True, container=True)
 
