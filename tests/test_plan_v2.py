@@ -345,3 +345,29 @@ def test_ready_to_progress_after_easy_ratings_and_the_level_change(planned):
     assert {lv for day, lv in levels.items() if day <= today} == {"easier"}
     assert {lv for day, lv in levels.items() if day > today} == {"standard"}
     assert practice.ready_to_progress(Store(planned.data), fam, "tweezers-pickup", today) is None
+
+
+def test_custom_activity_keeps_its_conflicts_and_weight_through_export():
+    doc = v2()
+    doc["activities"].append({"custom": {"id": "rice-bin", "title": "Rice sensory bin", "area": "sensory",
+                                         "conflicts": ["choking-risk"], "weighted": True},
+                              "times_per_week": 2, "weight_kg": 0.5, "precaution_checked": []})
+    plan = load(doc)
+    entry = plan.activity("rice-bin")
+    assert entry.conflicts == ("choking-risk",) and entry.weighted
+    again = plan_to_dict(plan)
+    again["child"]["precautions"] = ["choking-risk"]
+    with pytest.raises(PlanError, match="choking-risk"):
+        load(again)                                  # still checked when the plan is saved again
+    from planner.storage import mapping
+    assert mapping.plan_from_doc(mapping.plan_to_doc(plan)) == plan
+
+
+def test_routines_are_left_out_of_the_weekly_load_warning():
+    lib = load_library()
+    routine = next(a for a in lib.values() if not a.counts_toward_budget and not a.conflicts)
+    doc = v2(daily_minutes=10)
+    doc["activities"] = [{"activity": "tweezers-pickup", "times_per_day": 1, "minutes": 10},
+                         {"activity": routine.id, "times_per_day": 2, "minutes": 5}]
+    load_ = scheduler.plan_load(load(doc))
+    assert load_.week_minutes == 60                  # six practice days of 10 minutes, routines aside

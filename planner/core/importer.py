@@ -627,6 +627,10 @@ def _entry(e: Any, where: str, library: dict[str, LibraryActivity], pictures: se
     for k in ("materials", "easier", "harder", "safety"):
         if k in extra:
             v2[k] = extra[k]
+    if custom and conflicts:
+        v2["conflicts"] = tuple(conflicts)
+    if custom and weighted:
+        v2["weighted"] = True
     return PlanActivity(
         key=key, title=title, kid_title=kid_title, areas=tuple(areas), setting=setting,
         picture=picture, frequency=freq, minutes=minutes, reps=reps, sets=sets, when=tuple(slots),
@@ -1003,7 +1007,8 @@ def uses_format_2(plan: Plan) -> bool:
     base = PlanActivity("x", "x", "x", (), "table-top", "", Frequency.weekly(1), 1)
     fields_2 = ("options", "valid_from", "valid_until", "counts_toward_budget", "hold_seconds", "per_side",
                 "rest_seconds", "weight_kg", "resistance", "stop_if", "coaching", "level", "phases",
-                "progress_after_easy", "precaution_checked", "materials", "easier", "harder", "safety")
+                "progress_after_easy", "precaution_checked", "materials", "easier", "harder", "safety",
+                "conflicts", "weighted")
     for a in plan.activities:
         if a.as_needed or (a.frequency.kind is FrequencyKind.ON_DAYS and a.frequency.per_day > 1) \
                 or "after-school" in a.when:
@@ -1048,6 +1053,10 @@ def _entry_doc(a: PlanActivity, v2: bool) -> dict[str, Any]:
             for k in ("easier", "harder", "safety"):
                 if getattr(a, k):
                     c[k] = getattr(a, k)
+            if a.conflicts:
+                c["conflicts"] = list(a.conflicts)
+            if a.weighted:
+                c["weighted"] = True
         e = {"custom": c}
     else:
         e = {"activity": a.key}

@@ -221,6 +221,8 @@ class PlanActivity:
     easier: str = ""
     harder: str = ""
     safety: str = ""
+    conflicts: tuple[str, ...] = ()          # a custom activity's precaution conflicts
+    weighted: bool = False                   # a custom activity whose weight is part of the dose
 
     @property
     def as_needed(self) -> bool:

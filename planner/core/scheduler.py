@@ -497,7 +497,7 @@ def plan_load(plan: Plan) -> Load:
     demand, budget = 0, 0
     busiest: tuple[int, int, int] | None = None
     for wd, entries in placement.items():
-        mins = sum(plan.activities[i].minutes for i, _ in entries)
+        mins = sum(_budget_minutes(plan.activities[i]) for i, _ in entries)
         b = plan.weekend_minutes if wd >= 5 else plan.weekday_minutes
         demand += mins
         budget += b

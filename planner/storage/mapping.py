@@ -123,7 +123,8 @@ def _goal_doc(g: Goal) -> dict[str, Any]:
 
 _DEFAULT = PlanActivity("x", "x", "x", (), "table-top", "", Frequency.weekly(1), 1)
 _V2_SIMPLE = ("counts_toward_budget", "hold_seconds", "per_side", "rest_seconds", "weight_kg", "resistance",
-              "stop_if", "coaching", "level", "progress_after_easy", "easier", "harder", "safety")
+              "stop_if", "coaching", "level", "progress_after_easy", "easier", "harder", "safety",
+              "weighted")
 
 
 def _activity_doc(a: PlanActivity) -> dict[str, Any]:
@@ -143,7 +144,7 @@ def _activity_doc(a: PlanActivity) -> dict[str, Any]:
     for k in _V2_SIMPLE:
         if getattr(a, k) != getattr(_DEFAULT, k):
             d[k] = getattr(a, k)
-    for k in ("options", "precaution_checked", "materials"):
+    for k in ("options", "precaution_checked", "materials", "conflicts"):
         if getattr(a, k):
             d[k] = list(getattr(a, k))
     if a.valid_from:
@@ -196,7 +197,7 @@ def _activity_from_doc(a: dict[str, Any]) -> PlanActivity:
         sensory_diet=bool(a.get("sensory_diet")), custom=bool(a.get("custom")),
         steps=tuple(a.get("steps") or ()),
         options=tuple(a.get("options") or ()), precaution_checked=tuple(a.get("precaution_checked") or ()),
-        materials=tuple(a.get("materials") or ()),
+        materials=tuple(a.get("materials") or ()), conflicts=tuple(a.get("conflicts") or ()),
         valid_from=_opt_date(a.get("valid_from")), valid_until=_opt_date(a.get("valid_until")),
         phases=tuple(Phase(date.fromisoformat(p["first"]), p.get("level"), p.get("minutes"),
                            p.get("reps"), p.get("sets")) for p in a.get("phases") or ()),
