@@ -239,6 +239,9 @@ def restore(store: "Store", data: bytes, now: datetime) -> Restored:
         raise BackupProblem(f"not restored: {exc}; the data folder was not changed") from None
     folder = real_dir(store.dir)
     stage, old = staging_dir(folder), old_dir(folder)
+    if os.path.ismount(folder):
+        raise BackupProblem(f"the data folder {store.dir} is a mount point (a disk of its own), so it "
+                            "cannot be swapped whole; use a folder inside it as the data folder")
     store.close()
     if stage.exists():
         shutil.rmtree(stage)
@@ -265,7 +268,11 @@ def restore(store: "Store", data: bytes, now: datetime) -> Restored:
             # Another planner that opens the folder during the switch must not finish this restore
             # for us (it would move our staging folder in under our feet): it reads our id here.
             (folder / OWNER).write_text(str(os.getpid()))
-            os.replace(folder, old)
+            try:
+                os.replace(folder, old)
+            except OSError:
+                (folder / OWNER).unlink(missing_ok=True)
+                raise
             _hook("old-moved")
             _switch_in(stage, folder)
             (folder / READY).unlink()
