@@ -30,6 +30,11 @@ GAS_HINTS = {"-2": "much less than expected", "-1": "less than expected", "0": "
              "+1": "more than expected", "+2": "much more than expected"}
 
 
+def short_label(precaution: str) -> str:
+    """"Latex allergy" from "Latex allergy (balloons, some gloves...)": chips stay one short line."""
+    return PRECAUTION_LABELS.get(precaution, precaution).split(" (")[0]
+
+
 def _dropdown(**kw) -> ft.Control:
     """A dropdown in its own screen-reader node (else its "button, collapsed" swallows the whole section)."""
     return ft.Semantics(content=ft.Dropdown(**kw), container=True, expand=kw.get("expand"), label=kw.get("label"))
@@ -136,13 +141,10 @@ class BuilderView:
         parts: list[ft.Control] = [
             ft.TextField(label="Birth date (YYYY-MM-DD)", value=d.birth_date, width=220, key="draft-birth",
                          hint_text="for age checks", on_change=setter("birth_date")),
-            ft.Row([
-                ft.TextField(label="Therapist's name", value=d.therapist.get("name", ""), max_length=80,
-                             key="draft-therapist", expand=True, on_change=therapist("name")),
-                ft.TextField(label="Therapist's contact (optional)", value=d.therapist.get("contact", ""),
-                             max_length=120, key="draft-therapist-contact", expand=True,
-                             on_change=therapist("contact")),
-            ], wrap=True, spacing=8, run_spacing=8),
+            ft.TextField(label="Therapist's name", value=d.therapist.get("name", ""), max_length=80,
+                         key="draft-therapist", on_change=therapist("name")),
+            ft.TextField(label="Therapist's contact (optional)", value=d.therapist.get("contact", ""),
+                         max_length=120, key="draft-therapist-contact", on_change=therapist("contact")),
             _dropdown(label="Handedness", value=d.handedness or ANY, width=220, key="draft-handedness",
                       options=[ft.DropdownOption(key=ANY, text="Not given")]
                       + [ft.DropdownOption(key=h, text=HAND_LABELS[h]) for h in HANDEDNESS],
@@ -151,13 +153,13 @@ class BuilderView:
             ft.Row([_chip(x.capitalize(), x in school, f"draft-school-{x}", f"School day: {x.capitalize()}",
                           lambda on, x=x: self._school(x, on)) for x in WEEKDAYS], wrap=True, spacing=4),
             ft.Text("Precautions", size=14),
-            ft.Row([_chip(PRECAUTION_LABELS[p], p in d.precautions, f"draft-precaution-{p}",
+            ft.Row([_chip(short_label(p), p in d.precautions, f"draft-precaution-{p}",
                           f"Precaution: {PRECAUTION_LABELS[p]}", lambda on, p=p: self._precaution(p, on))
                     for p in PRECAUTIONS], wrap=True, spacing=4, run_spacing=4),
         ]
         for p in d.precautions:
             if p in TEXT_PRECAUTIONS:
-                parts.append(ft.TextField(label=f"{PRECAUTION_LABELS[p]}: which?", max_length=120,
+                parts.append(ft.TextField(label=f"{short_label(p)}: which?", max_length=120,
                                           value=d.precaution_texts.get(p, ""), key=f"draft-precaution-{p}-text",
                                           on_change=lambda e, p=p: self._precaution_text(p, e.control.value)))
         parts.append(ft.TextField(label="Other precautions (optional)", value=d.precaution_notes, max_length=500,
@@ -378,7 +380,7 @@ class BuilderView:
             checked = list(a.v2.get("precaution_checked") or [])
             out.append(ft.Text("This activity needs care with the child's precautions. Tick what you checked:",
                                size=13, color="#8C1D18"))
-            out.append(ft.Row([_chip(PRECAUTION_LABELS.get(p, p), p in checked, f"draft-{k}-checked-{p}",
+            out.append(ft.Row([_chip(short_label(p), p in checked, f"draft-{k}-checked-{p}",
                                      f"Checked: {PRECAUTION_LABELS.get(p, p)}",
                                      lambda on, p=p: self._checked(a, p, on)) for p in clash], wrap=True, spacing=4))
         return out

@@ -57,7 +57,8 @@ def child_lines(plan: Plan) -> list[str]:
     if plan.precautions:
         texts = dict(plan.precaution_texts)
         out.append("Precautions: " + ", ".join(
-            PRECAUTION_LABELS.get(p, p) + (f" ({texts[p]})" if texts.get(p) else "") for p in plan.precautions))
+            (PRECAUTION_LABELS.get(p, p).split(" (")[0] + f": {texts[p]}") if texts.get(p)
+            else PRECAUTION_LABELS.get(p, p) for p in plan.precautions))
     if plan.precaution_notes:
         out.append(plan.precaution_notes)
     if tuple(plan.school_days) != tuple(WEEKDAYS):
