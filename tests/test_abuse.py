@@ -7,9 +7,9 @@ nothing on stdout, no traceback, the data folder byte for byte as it was, and an
 Counts (each case is its own test id; `test_counts` keeps these figures true):
   bad plan files       181   (146 JSON in JSON_CASES, 35 CSV in CSV_CASES; each imported with and
                               without --dry-run)
-  bad arguments        123   (85 in-process in ARG_CASES, 8 PLANNER_TODAY values, 9 undecodable
+  bad arguments        125   (85 in-process in ARG_CASES, 8 PLANNER_TODAY values, 9 undecodable
                               byte arguments and 2 undecodable PLANNER_TODAY values in real
-                              processes, 19 special files: FIFOs, devices, sockets, symlink loops;
+                              processes, 21 special files: FIFOs, devices, sockets, symlink loops;
                               plus 2 unreadable files when not run as root)
   bad backup archives   71   (ARCHIVE_CASES)
   bad pictures          11   (BAD_PICTURES, the family photo upload)
@@ -640,6 +640,8 @@ FILE_TYPE_CASES: dict[str, tuple] = {
     "data-dir-is-a-fifo": (fifo, ["--data-dir", "{special}", "schedule"]),
     "data-dir-is-a-symlink-loop": (loop, ["--data-dir", "{special}", "done", MAYA]),
     "data-dir-is-dev-null": (None, ["--data-dir", "/dev/null", "done", MAYA]),
+    "data-dir-is-a-fifo-children": (fifo, ["--data-dir", "{special}", "children"]),
+    "data-dir-is-a-fifo-pin-clear": (fifo, ["--data-dir", "{special}", "pin", "--clear"]),
 }
 
 

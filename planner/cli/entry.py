@@ -209,7 +209,10 @@ def main(argv: list[str] | None = None) -> int:
     store = None
     try:
         today = clock.today()          # a bad PLANNER_TODAY is reported before anything runs
-        store = Store(resolve_data_dir(args.data_dir))
+        data_dir = resolve_data_dir(args.data_dir)
+        if data_dir.exists() and not data_dir.is_dir():
+            raise StoreError(f"the data folder {data_dir} is not a folder (a file, pipe or device)")
+        store = Store(data_dir)
         module, name = args.target.split(":")
         command = getattr(importlib.import_module(f"planner.cli.{module}"), name)
         return command(args, store, today) or 0
