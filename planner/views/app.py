@@ -118,6 +118,13 @@ class Shell:
 
     async def _on_live(self, topic: str, message) -> None:
         """Another device changed the data: show it without closing an open sheet or stopping a timer."""
+        try:
+            self._apply_live()
+        except Exception:                   # a failed refresh must not break the other sessions
+            import traceback
+            traceback.print_exc()
+
+    def _apply_live(self) -> None:
         self.live_version += 1
         child = self.state.family.key if self.state.family else None
         viewing = self.state.viewing
