@@ -53,7 +53,7 @@ _TABLE: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("clothes", ("dress", "shirt", "pants", "trousers", "clothes", "undress", "pajama",
                  "pyjama", "hat")),
     ("coat", ("coat", "jacket", "zip", "zipper")),
-    ("button", ("button", "snap")),
+    ("button", ("button", "unbutton")),
     ("toilet", ("toilet", "potty")),
     ("food", ("eat", "food", "snack", "lunch", "dinner", "breakfast", "fruit", "meal",
               "taste", "chew")),
