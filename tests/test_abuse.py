@@ -11,7 +11,7 @@ Counts (each case is its own test id; `test_counts` keeps these figures true):
                               byte arguments and 2 undecodable PLANNER_TODAY values in real
                               processes, 21 special files: FIFOs, devices, sockets, symlink loops;
                               plus 2 unreadable files when not run as root)
-  bad backup archives   71   (ARCHIVE_CASES)
+  bad backup archives   73   (ARCHIVE_CASES)
   bad pictures          11   (BAD_PICTURES, the family photo upload)
 Also: a full disk and a read-only folder (tmpfs mounts, root only), a data folder that is a link.
 The in-process `cli` fixture runs most cases; cases that need
@@ -863,6 +863,25 @@ def _dup_json_key(good: dict[str, bytes]) -> bytes:
     return backup_with({**good, "meta.json": b'{"schema_version": 1, "schema_version": 2}'})
 
 
+def _many_photos_then_a_stray_child(good: dict[str, bytes]) -> bytes:
+    """12,000 good files and, last, the history of a child without a plan: refused before any of
+    them is unpacked (it used to take about 15 s to unpack, check and remove them)."""
+    files = {**good, **{f"photos/p{i:05d}.jpg": b"x" for i in range(12_000)},
+             "history/zz-nobody/2026-W48.json": good["history/maya/2026-W48.json"]}
+    return backup_with(files, method=zipfile.ZIP_STORED)
+
+
+def _many_weeks_then_a_bad_record(good: dict[str, bytes]) -> bytes:
+    files = dict(good)
+    monday = datetime(2026, 11, 23).date()
+    from datetime import timedelta
+    for k in range(1, 3000):
+        y, w, _ = (monday - timedelta(weeks=k)).isocalendar()
+        files[f"history/maya/{y}-W{w:02d}.json"] = b'{"completions": {}}'
+    files["history/maya/2001-W01.json"] = b'{"completions": {"1": {"item_id": "x", "status": "done"}}}'
+    return backup_with(files, method=zipfile.ZIP_STORED)
+
+
 ARCHIVE_CASES = {
     # valid JSON of the wrong shape
     "plans-as-empty-list": lambda g: backup_with({**g, "plans.json": b'{"plans": []}'}),
@@ -959,6 +978,8 @@ ARCHIVE_CASES = {
     "zip-bomb-lying-size": lying_bomb,
     "zip-bomb-declares-3gb": declared_huge,
     "too-many-members": many_members,
+    "12000-good-files-then-a-stray-child": _many_photos_then_a_stray_child,
+    "3000-good-weeks-then-a-record-without-date": _many_weeks_then_a_bad_record,
     "truncated-half": lambda g: backup_with(g)[: len(backup_with(g)) // 2],
     "garbage-before-zip": lambda g: b"MZ\x90\x00" + backup_with(g),
     "empty-file": lambda g: b"",

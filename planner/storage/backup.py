@@ -21,7 +21,7 @@ import os
 import shutil
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -230,6 +230,66 @@ def _check_plan_record(r) -> None:
             _check_text(step, f"{where}: a step", 2000, multiline=True)
 
 
+def precheck_files(files: dict[str, bytes]) -> None:
+    """Before anything is written: the records of a backup of this schema, read in memory with the
+    store's own record parsers, so a bad archive of many files is refused in moments instead of
+    after unpacking them all. check_folder (on the unpacked folder) stays the last word."""
+    import json
+
+    from planner.storage import mapping
+    from planner.storage.records import BadRecord, ChildSettings, HouseholdSettings, PlanRecord
+    from planner.storage.store import CHILD_KEY, SCHEMA_VERSION, WEEK_FILE, Store, StoreError
+
+    def doc(rel: str) -> dict | None:
+        return json.loads(files[rel]) if rel in files else None
+    try:
+        meta = doc("meta.json") or {}
+        if meta.get("schema_version", 1) != SCHEMA_VERSION:
+            return                                  # an older folder: migrated and checked on disk
+        records = [PlanRecord.from_doc(d) for d in Store._rows(doc("plans.json"), "plans")]
+        owner: dict[str, str] = {}
+        versions: set[tuple[str, int]] = set()
+        for r in records:
+            if not CHILD_KEY.fullmatch(r.child_key) or len(r.child_key) > 60:
+                raise BackupProblem(f"not a child key: {r.child_key[:40]!r}")
+            _check_plan_record(r)
+            if owner.setdefault(r.plan_id, r.child_key) != r.child_key:
+                raise BackupProblem(f"the plan {r.plan_id[:40]!r} belongs to two children")
+            if (r.plan_id, r.version) in versions:
+                raise BackupProblem(f"the plan {r.plan_id[:40]!r} version {r.version} is there twice")
+            versions.add((r.plan_id, r.version))
+        keys = set(owner.values())
+        settings = doc("settings.json")
+        for d in Store._rows(settings, "household")[:1]:
+            HouseholdSettings.from_doc(d)
+        for d in Store._rows(settings, "children"):
+            ChildSettings.from_doc(d)
+        for rel in files:
+            parts = rel.split("/")
+            if parts[0] != "history" or len(parts) != 3:
+                continue
+            key, name = parts[1], parts[2]
+            if key not in keys and key != "unassigned":
+                raise BackupProblem(f"the backup has history for a child without a plan ({key[:40]})")
+            if key == "unassigned" or not WEEK_FILE.fullmatch(name):
+                continue
+            monday = datetime.fromisocalendar(int(name[:4]), int(name[6:8]), 1).date()
+            sunday = monday + timedelta(days=6)
+            seen: set[str] = set()
+            for d in Store._rows(doc(rel), "completions"):
+                c = mapping.completion_from_doc(d)
+                if not monday <= c.date <= sunday or c.item_id in seen:
+                    raise BackupProblem(f"{rel} holds records dated outside its week, or one item twice")
+                if owner.get(c.plan_id) != key:
+                    raise BackupProblem(f"{rel} holds a record of another child's plan ({c.plan_id[:40]!r})")
+                _check_text(c.note, f"{rel}: a note", 2000, multiline=True)
+                seen.add(c.item_id)
+    except (BadRecord, StoreError) as exc:
+        raise BackupProblem(f"the backup's data cannot be read ({exc})") from None
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise BackupProblem(f"the backup's data cannot be read ({exc.__class__.__name__})") from None
+
+
 def restore(store: "Store", data: bytes, now: datetime) -> Restored:
     """Replace the data folder by a verified backup, as one swap (see the module's text)."""
     from planner.storage.store import SCHEMA_VERSION
@@ -239,6 +299,7 @@ def restore(store: "Store", data: bytes, now: datetime) -> Restored:
         raise BackupProblem(f"not restored: {exc}; the data folder was not changed") from None
     folder = real_dir(store.dir)
     stage, old = staging_dir(folder), old_dir(folder)
+    precheck_files(backup.files)
     if os.path.ismount(folder):
         raise BackupProblem(f"the data folder {store.dir} is a mount point (a disk of its own), so it "
                             "cannot be swapped whole; use a folder inside it as the data folder")
