@@ -11,7 +11,7 @@ Counts (each case is its own test id; `test_counts` keeps these figures true):
                               byte arguments and 2 undecodable PLANNER_TODAY values in real
                               processes, 21 special files: FIFOs, devices, sockets, symlink loops;
                               plus 2 unreadable files when not run as root)
-  bad backup archives   73   (ARCHIVE_CASES)
+  bad backup archives   75   (ARCHIVE_CASES)
   bad pictures          11   (BAD_PICTURES, the family photo upload)
 Also: a full disk and a read-only folder (tmpfs mounts, root only), a data folder that is a link.
 The in-process `cli` fixture runs most cases; cases that need
@@ -978,6 +978,11 @@ ARCHIVE_CASES = {
     "zip-bomb-lying-size": lying_bomb,
     "zip-bomb-declares-3gb": declared_huge,
     "too-many-members": many_members,
+    "json-bomb-of-empty-lists": lambda g: backup_with(
+        {**g, "history/maya/2026-W47.json": b'{"completions": {}, "x": [' + b"[]," * 5_000_000 + b"[]]}"},
+        method=zipfile.ZIP_DEFLATED),
+    "json-member-of-17-mb": lambda g: backup_with(
+        {**g, "settings.json": b'{"household": {}, "pad": "' + b"x" * (17 * 2**20) + b'"}'}),
     "12000-good-files-then-a-stray-child": _many_photos_then_a_stray_child,
     "3000-good-weeks-then-a-record-without-date": _many_weeks_then_a_bad_record,
     "truncated-half": lambda g: backup_with(g)[: len(backup_with(g)) // 2],

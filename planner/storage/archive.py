@@ -133,6 +133,21 @@ def _json_object(data: bytes, what: str) -> dict:
     return doc
 
 
+MAX_JSON_MEMBER = 16 * 1024 * 1024    # a plans.json of hundreds of versions is a few MB
+DENSE = 6                              # real records: one value or bracket per ~20 bytes
+
+
+def _json_shape(data: bytes, what: str) -> None:
+    """Refuse a JSON bomb before parsing it: a huge member, or one made of little but brackets
+    and commas (`[],[],...` costs far more memory and time than its size suggests)."""
+    if len(data) > MAX_JSON_MEMBER:
+        raise ArchiveError(f"{what} is too large for a data file ({len(data) // 2**20} MB)")
+    if len(data) > 65536:
+        parts = data.count(b",") + data.count(b"[") + data.count(b"{")
+        if parts * DENSE > len(data):
+            raise ArchiveError(f"{what} is not a data file of this planner (far too many values)")
+
+
 def verify(data: bytes, max_schema: int) -> Backup:
     """Check a whole archive; return its files, or raise ArchiveError saying what is wrong."""
     if not data:
@@ -221,6 +236,7 @@ def _verify(data: bytes, max_schema: int) -> Backup:
             if sha256(body) != entry["sha256"].lower():
                 raise ArchiveError(f"{rel} is damaged (its checksum does not match)")
             if rel.endswith(".json"):
+                _json_shape(body, rel)
                 _json_object(body, rel)
             files[rel] = body
         meta = _json_object(files["meta.json"], "meta.json")
