@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -263,6 +264,8 @@ def test_a_tick_on_one_device_shows_on_the_other_within_a_second(browser, server
     tablet.get_by_text("Not done yet").wait_for(state="detached", timeout=5000)
     assert time.time() - start < 1.0
     assert tablet.get_by_role("button", name="Pause").count() == 1
+    tablet.bring_to_front()
+    tablet.get_by_text(re.compile(r"^2:5\d$")).first.wait_for(timeout=5000)    # the timer kept counting
     shot(tablet, "live-update-tablet")
     phone.close()
     tablet.close()

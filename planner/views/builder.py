@@ -517,7 +517,7 @@ class BuilderView:
 
     def _library_rows(self) -> list[ft.Control]:
         found = filter_library(self.area, self.age, self.library)
-        items: list[ft.Control] = [ft.Text(f"{len(found)} activities", size=13, key="lib-count")]
+        items: list[ft.Control] = [ft.Text(rows.plural(len(found), "activity", "activities"), size=13, key="lib-count")]
         for lib in found:
             added = self.draft.activity(lib.id) is not None
             items.append(ft.Container(ft.Row([
