@@ -335,6 +335,9 @@ def test_calendar_export_and_backup_restore_from_settings(data):
         await app.click("restore-confirm")
         assert stored(data)[f"{PFX}.heavy-carry.afternoon"] is Status.PLANNED
         assert (data / "restore-copies").exists()
+        # In the app's words, without folder paths.
+        assert "Restored the backup of 27 November; your earlier data is kept" in app.text()
+        assert "restore-copies" not in app.text()
         # A broken file is refused and nothing changes.
         before = folder_snapshot(data)
         app.conn.picked_files = [{"name": "broken.zip", "size": 10, "bytes": backup[: len(backup) // 2]}]
