@@ -142,6 +142,9 @@ def test_when_needed_lists_as_needed_items_and_logs_a_use_with_the_engine_check(
         assert len(got) == 2 and got[1].before is None and got[1].after is None
         assert app.by_key("use-count").value == "Used 2 times today"
         assert app.by_key("day-counts").value == counts       # uses never change "n of m done"
+        await app.click("use-close")
+        await app.click("day-next")                           # a use is logged now: today only
+        assert not app.has_key("use-calm-down-corner")
     run(go())
 
 

@@ -113,9 +113,9 @@ class SettingsView:
         self.clinic_url = ft.TextField(label="Clinic server address", value=server, key="settings-clinic-url",
                                        hint_text="https://fhir.example-clinic.org/fhir",
                                        keyboard_type=ft.KeyboardType.URL)
-        self.clinic_token = ft.TextField(label="Access code from the clinic (optional)", value=token,
+        self.clinic_token = ft.TextField(label="Clinic access code (optional)", value=token,
                                          password=True, can_reveal_password=True, key="settings-clinic-token")
-        self.clinic_result = ft.Text("", size=13, key="settings-clinic-result")
+        self.clinic_result = ft.Text("", size=13, key="settings-clinic-result", visible=False)
         return widgets.section(
             "Send to clinic",
             ft.Text("Sends this child's practice and goal ratings to your clinic's record system.", size=13),
@@ -127,6 +127,7 @@ class SettingsView:
 
     def send_to_clinic(self) -> None:
         self.clinic_result.value = "Sending..."
+        self.clinic_result.visible = True
         self.clinic_result.update()
         url, token = (self.clinic_url.value or "").strip(), (self.clinic_token.value or "").strip()
 
@@ -136,6 +137,7 @@ class SettingsView:
                 summary = await asyncio.to_thread(self.state.send_to_clinic, url, token)
             except ServiceError as exc:
                 self.clinic_result.value = ""
+                self.clinic_result.visible = False
                 self.clinic_result.update()
                 return self._fail(str(exc))
             self.clinic_result.value = f"Sent: {summary}"

@@ -49,7 +49,10 @@ class TodayView:
         self._when_needed(day.date, editable)
 
     def _when_needed(self, when, editable: bool) -> None:
-        """As-needed items: never scheduled and never counted; a parent logs a use when it happens."""
+        """As-needed items: never scheduled and never counted; a parent logs a use when it happens
+        (so only on today's page: a use is logged at the time it is saved)."""
+        if when != self.state.today:
+            return
         try:
             entries = self.state.as_needed(when)
         except ServiceError:
@@ -71,7 +74,7 @@ class TodayView:
                 ], spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER),
                 key=f"use-{a.key}", padding=ft.Padding.symmetric(horizontal=10, vertical=8),
                 border_radius=ft.BorderRadius.all(14), bgcolor="#FFFFFF", ink=True,
-                border=ft.Border.all(1, "#D7E3DE"), disabled=not editable,
+                border=ft.Border.all(1, "#D7E3DE"),
                 on_click=lambda e, entry=a: self.open_use(entry),
             )
             self.control.controls.append(ft.Semantics(content=card, container=True, button=True,
