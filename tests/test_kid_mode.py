@@ -16,6 +16,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "helpers"))
 from flet_harness import start  # noqa: E402
+import flet as ft  # noqa: E402
 from flet.messaging.protocol import MessageAction  # noqa: E402
 
 from planner import speech  # noqa: E402
@@ -47,6 +48,7 @@ def data(tmp_path) -> Path:
 def quick(monkeypatch):
     monkeypatch.setattr(kid_module, "CELEBRATE_SECONDS", 0.05)
     monkeypatch.setattr(kid_module, "HOLD_SECONDS", 0.05)
+    monkeypatch.setattr(kid_module, "LOAD_WAIT", 0.01)
     monkeypatch.setattr(kid_widgets, "TICK", 0.002)
 
 
@@ -93,6 +95,13 @@ def stored(folder: Path, day: date = TODAY) -> dict[str, object]:
     store = Store(folder)
     fam = household.load_family(store)
     return {it.id: it for it in practice.day(store, fam, day).items}
+
+
+def voice_bytes(src: str) -> bytes:
+    import base64
+    head, _, body = src.partition(",")
+    assert head == "data:audio/wav;base64"
+    return base64.b64decode(body)
 
 
 def invoked(app, name: str) -> list:
@@ -194,6 +203,12 @@ def test_dots_for_per_side_and_many_reps():
     assert rep_dots(replace(store_item, reps=None)) is None
 
 
+def timer_icon(app) -> str:
+    icon = app.by_key("kid-timer-start").content.icon
+    return next(name for name in ("PLAY_ARROW_ROUNDED", "PAUSE_ROUNDED", "CHECK_ROUNDED")
+                if getattr(ft.Icons, name) == icon)
+
+
 def _item(**kw):
     from planner.core.model import ScheduledItem
     base = dict(id="x", date=TODAY, slot="morning", key="wall-pushups", title="Wall push-ups",
@@ -213,14 +228,17 @@ def test_minutes_are_a_picture_timer_that_runs_to_the_end(data):
         ring = app.by_key("kid-timer-ring")
         assert ring.value == 1.0
         plays = len(invoked(app, "play"))
+        assert timer_icon(app) == "PLAY_ARROW_ROUNDED"
         await app.click("kid-timer-start")
         await asyncio.sleep(0.05)
         await app.settle()
         assert 0 < app.by_key("kid-timer-ring").value < 1.0
+        assert timer_icon(app) == "PAUSE_ROUNDED"
         await asyncio.sleep(1.0)
         await app.settle()
         timer = app.shell.kid_view.timer
         assert timer.finished and app.by_key("kid-timer-ring").value == 0
+        assert timer_icon(app) == "CHECK_ROUNDED"
         assert len(invoked(app, "play")) > plays                 # the end chimes
     run(go())
 
@@ -247,7 +265,8 @@ def test_star_pictures_toward_the_reward_picture(data):
 def test_stars_without_a_reward(data):
     async def go():
         app = await open_app(data, Clock(MORNING))
-        assert app.by_key("kid-star-row").controls == [] and not app.has_key("kid-reward")
+        assert [c.src for c in app.by_key("kid-star-row").controls] == ["kid/star-empty.svg"]
+        assert not app.has_key("kid-reward")
         await did_it(app)
         assert [c.src for c in app.by_key("kid-star-row").controls] == ["kid/star.svg"]
     run(go())
@@ -295,13 +314,35 @@ def test_speaker_plays_a_voice_made_on_the_device(data):
         app = await open_app(data, Clock(MORNING))
         await app.click("kid-speak")
         player = app.shell.kid_view.voice_player
-        assert isinstance(player.src, bytes) and player.src[:4] == b"RIFF"
-        assert speech.wav_seconds(player.src) > 1.0
+        wav = voice_bytes(player.src)
+        assert wav[:4] == b"RIFF" and speech.wav_seconds(wav) > 1.0
         assert invoked(app, "play")
         # the player reports playing: the button says so to a screen reader
         await app.fire(player, "state_change", {"state": "playing"})
         assert app.shell.kid_view.speak_button.label == "Playing"
+        assert app.shell.kid_view.speak_icon.icon == ft.Icons.GRAPHIC_EQ_ROUNDED
         await app.fire(player, "state_change", {"state": "completed"})
+        assert app.shell.kid_view.speak_button.label == "Listen"
+    run(go())
+
+
+def test_the_voice_stops_when_the_card_changes_and_late_reports_do_no_harm(data):
+    rec = speech.pcm16_wav(b"\x01\x00" * 16000, 16000)
+    audio.save_recording(Store(data), "sam", "wall-pushups", rec)
+
+    async def go():
+        app = await open_app(data, Clock(MORNING))
+        player = app.shell.kid_view.voice_player
+        await app.click("kid-speak")
+        await app.fire(player, "state_change", {"state": "playing"})
+        pauses = len(invoked(app, "pause"))
+        await pass_safety(app)
+        await app.click("kid-did-it")                 # the celebration replaces the card
+        assert len(invoked(app, "pause")) == pauses + 1
+        await app.fire(player, "state_change", {"state": "paused"})     # no crash: the old button is gone
+        await asyncio.sleep(0.12)
+        await app.settle()
+        assert app.by_key("kid-now-title").value == load_library()["zipping-coat"].kid_title
         assert app.shell.kid_view.speak_button.label == "Listen"
     run(go())
 
@@ -313,7 +354,7 @@ def test_a_parents_recording_is_used_first(data, monkeypatch):
     async def go():
         app = await open_app(data, Clock(MORNING))
         await app.click("kid-speak")
-        assert app.shell.kid_view.voice_player.src == rec
+        assert voice_bytes(app.shell.kid_view.voice_player.src) == rec
     run(go())
 
 
@@ -570,4 +611,18 @@ def test_kid_screens_need_no_reading_for_the_dose(data):
         app = await open_app(data, Clock(MORNING))
         words = app.text()
         assert "reps" not in words and "min" not in words.split()
+    run(go())
+
+
+def test_a_slot_that_opens_while_the_view_is_on_screen_joins_now(data, monkeypatch):
+    monkeypatch.setattr(kid_module, "CLOCK_CHECK_SECONDS", 0.02)
+
+    async def go():
+        clock = Clock(datetime(2026, 11, 27, 7, 0))
+        app = await open_app(data, clock)
+        assert app.has_key("kid-done-for-now")
+        clock.when = datetime(2026, 11, 27, 7, 31)
+        await asyncio.sleep(0.1)
+        await app.settle()
+        assert app.by_key("kid-now-title").value == "Push the wall"
     run(go())

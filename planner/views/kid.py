@@ -33,9 +33,76 @@ CORNER_WINDOW = 6.0           # the second corner within this many seconds of th
 CORNER = 72                   # the corners' size (px); transparent
 CELEBRATE_SECONDS = 1.6       # under 2 s
 RECORD_RATE = 16000
+LOAD_WAIT = 3.0               # seconds to let the browser load a new voice before playing it
+CLOCK_CHECK_SECONDS = 30.0    # how often the open view looks whether a new slot has opened
 PIN_GATE_LABEL = "Grown-ups: enter the PIN to leave kid mode"
 CORNER_LABEL = "Grown-ups: hold this corner, then the opposite one, to leave kid mode"
 KID_BG = "#FFF8E7"
+
+
+def _update_if_shown(control: ft.Control) -> None:
+    """Update a control that may have left the screen meanwhile (a card replaced by the next)."""
+    try:
+        if control.page:
+            control.update()
+    except RuntimeError:
+        pass
+
+
+def audio_url(data: bytes, kind: str = "wav") -> str:
+    """A recording as a data URL: the browser's own audio element plays it as a file."""
+    import base64
+    mime = {"wav": "audio/wav", "webm": "audio/webm"}.get(kind, "audio/wav")
+    return f"data:{mime};base64," + base64.b64encode(data).decode("ascii")
+
+
+class KidPlayers:
+    """Kid mode's audio: a card's voice, the chime and the recorder. In Flet 1.0.5's web client an
+    audio player made without a source never plays a source given later, so the voice player
+    starts with a short silence (assets/kid/silence.wav). A shell may keep one KidPlayers for the
+    page (`Shell.kid_players`); otherwise each KidView makes its own."""
+
+    def __init__(self):
+        self._loaded = asyncio.Event()
+        self._src: str | None = None
+        self.on_state = None
+        self.voice = fta.Audio(src=kid_picture("silence.wav"), on_state_change=self._state,
+                               on_loaded=self._on_loaded) \
+            if fta else None
+        self.sound = fta.Audio(src=kid_picture("chime.wav"), volume=0.6) if fta else None
+        self.chunks: list[bytes] = []
+        self.recorder = ftr.AudioRecorder(
+            configuration=ftr.AudioRecorderConfiguration(encoder=ftr.AudioEncoder.PCM16BITS, channels=1,
+                                                         sample_rate=RECORD_RATE),
+            on_stream=self._chunk) if ftr else None
+
+    def _chunk(self, e) -> None:
+        chunk = getattr(e, "chunk", None)
+        if chunk:
+            self.chunks.append(bytes(chunk))
+
+    def _on_loaded(self, e) -> None:
+        self._loaded.set()
+
+    def _state(self, e) -> None:
+        if self.on_state:
+            self.on_state(e)
+
+    async def say(self, src: str) -> None:
+        """Play `src` (a data URL) on the voice player; a new source is loaded first (playing
+        while the browser still loads it does nothing)."""
+        if self.voice is None:
+            return
+        if src != self._src:
+            self._loaded.clear()
+            self._src = src
+            self.voice.src = src
+            self.voice.update()
+            try:
+                await asyncio.wait_for(self._loaded.wait(), LOAD_WAIT)
+            except asyncio.TimeoutError:
+                pass
+        await self.voice.play()
 
 
 class KidView:
@@ -53,24 +120,43 @@ class KidView:
         self.now_item: ScheduledItem | None = None
         self.playing = False
         self.speak_button: ft.Semantics | None = None
-        self.voice_player = self._service("voice")
-        self.sound_player = self._service("sound")
-        self.recorder = None
-        self._chunks: list[bytes] = []
+        self.players = getattr(shell, "kid_players", None) or KidPlayers()
+        self.players.on_state = self._voice_state
+        self.voice_player = self.players.voice
+        self.sound_player = self.players.sound
+        self.recorder = self.players.recorder
+        self._recording = False
         self.body = ft.Container(expand=True, padding=ft.Padding.symmetric(horizontal=16, vertical=12))
         self.control = ft.Container(expand=True, bgcolor=KID_BG, key="kid-view")
         self.control.content = ft.Stack([self.body], expand=True)
+        self._open_ids: tuple[str, ...] = ()
         if not self.state.has_pin() and not self.state.pin_offered():
             self.state.set_pin_offered()
             self.shell.page.run_task(self._offer_pin)
+        self.shell.page.run_task(self._watch_clock)
 
-    # ------------------------------------------------------------ audio
-    def _service(self, what: str):
-        if fta is None:
-            return None
-        if what == "voice":
-            return fta.Audio(on_state_change=self._voice_state)
-        return fta.Audio(src=kid_picture("chime.wav"), volume=0.6)
+    def _busy(self) -> bool:
+        return self.celebrating or bool(self.timer and self.timer.running)
+
+    def on_live_update(self) -> None:
+        """Another device changed the data: show it, unless a timer runs or a celebration plays
+        (the tapped dots and a picked option stay)."""
+        if not self._busy():
+            self.refresh()
+
+    async def _watch_clock(self) -> None:
+        """A slot opens while the view is on screen: its items join Now without a tap."""
+        while self.shell.kid_view is self or self.shell.kid_view is None:
+            await asyncio.sleep(CLOCK_CHECK_SECONDS)
+            if self.shell.kid_view is not self:
+                return
+            try:
+                ids = tuple(i.id for i in self.state.kid_queue().open)
+            except ServiceError:
+                continue
+            if ids != self._open_ids and not self._busy():
+                self.refresh()
+                self._update()
 
     @property
     def safety_read(self) -> set[tuple[str, str]]:
@@ -86,7 +172,9 @@ class KidView:
             self.timer = None
         reward = st.reward()
         queue = st.kid_queue()
+        self._open_ids = tuple(i.id for i in queue.open)
         body: list[ft.Control] = [self._top(reward)]
+        self.speak_button = None
         self.now_item = queue.now
         if self.celebrating and self.celebration:
             body.append(self.celebration.control())
@@ -144,13 +232,19 @@ class KidView:
         shown = lib.get(picked) if picked else None
         title = shown.kid_title if shown else item.kid_title
         pic = self.state.picture(picked, shown.picture) if shown else self.state.picture(item.key, item.picture)
-        head = ft.Row([
-            ft.Text(title, size=30, weight=ft.FontWeight.BOLD, key="kid-now-title", expand=True),
-            self._speak_button(item),
-        ], vertical_alignment=ft.CrossAxisAlignment.CENTER)
+        small = bool(kid_plan.rep_dots(item) or kid_plan.timer_seconds(item) or (item.options and not picked))
+        size = 150 if small else 220
+        words = ft.Text(title, size=28 if small else 34, weight=ft.FontWeight.BOLD, key="kid-now-title",
+                        text_align=ft.TextAlign.CENTER)
         parts: list[ft.Control] = [
-            ft.Container(widgets.picture(pic, 200, title, radius=28), alignment=ft.Alignment.CENTER),
-            head,
+            ft.Row([widgets.picture(pic, size, title, radius=28),
+                    ft.Container(self._speak_button(item), alignment=ft.Alignment.CENTER, expand=True)],
+                   vertical_alignment=ft.CrossAxisAlignment.CENTER, spacing=12),
+            words,
+        ] if small else [
+            ft.Container(widgets.picture(pic, size, title, radius=28), alignment=ft.Alignment.CENTER),
+            ft.Row([ft.Container(words, expand=True), self._speak_button(item)],
+                   vertical_alignment=ft.CrossAxisAlignment.CENTER),
         ]
         if item.options and not picked:
             parts.append(self._options(item))
@@ -285,8 +379,7 @@ class KidView:
 
     # ------------------------------------------------------------ actions
     def _update(self) -> None:
-        if self.control.page:
-            self.control.update()
+        _update_if_shown(self.control)
 
     def choose(self, item: ScheduledItem, option: str) -> None:
         self.chosen[item.id] = option
@@ -326,17 +419,25 @@ class KidView:
             return
         if voice is None or self.voice_player is None:
             return
-        self.voice_player.src = voice.data
-        self.voice_player.update()
-        await self._safe_play(self.voice_player)
+        try:
+            await self.players.say(audio_url(voice.data, voice.kind))
+        except Exception:              # no audio on this device: the pictures still say it all
+            pass
+
+    async def _hush(self) -> None:
+        """The card changed: the voice of the last one stops."""
+        try:
+            await self.voice_player.pause()
+        except Exception:
+            pass
 
     def _voice_state(self, e) -> None:
         state = getattr(getattr(e, "state", None), "value", None)
         self.playing = state == "playing"
-        if self.speak_button is not None and self.speak_button.page:
+        if self.speak_button is not None:
             self.speak_button.label = "Playing" if self.playing else "Listen"
-            self.speak_icon.name = ft.Icons.GRAPHIC_EQ_ROUNDED if self.playing else ft.Icons.VOLUME_UP_ROUNDED
-            self.speak_button.update()
+            self.speak_icon.icon = ft.Icons.GRAPHIC_EQ_ROUNDED if self.playing else ft.Icons.VOLUME_UP_ROUNDED
+            _update_if_shown(self.speak_button)
 
     def did_it(self, item: ScheduledItem) -> None:
         kw = {"option": self.chosen[item.id]} if item.options and item.id in self.chosen else {}
@@ -346,6 +447,12 @@ class KidView:
             widgets.snack(self.shell.page, str(exc), error=True)
             return
         self.reps.pop(item.id, None)
+        self.chosen.pop(item.id, None)
+        if self.playing and self.voice_player is not None:
+            self.shell.page.run_task(self._hush)
+        changed = getattr(self.shell, "changed", None)
+        if changed:
+            changed("kid-did-it")
         self.celebrating = True
         self.celebration = Celebration()
         self.refresh()
@@ -457,7 +564,7 @@ class KidView:
         record_btn = ft.FilledButton("Record my voice", icon=ft.Icons.MIC, key="kid-record", height=48)
         play_btn = ft.OutlinedButton("Play", icon=ft.Icons.PLAY_ARROW, key="kid-record-play", height=48)
         delete_btn = ft.TextButton("Delete", icon=ft.Icons.DELETE_OUTLINE, key="kid-record-delete", height=48)
-        sound = ft.Switch(label="Celebration sound", value=st.kid_sound(), key="kid-sound")
+        sound = ft.Switch(label="Celebration sound", value=st.kid_sound(), key="kid-sound", height=48)
         dialog = ft.AlertDialog(title=ft.Text("Grown-ups"), key="kid-grown-up")
 
         def show_status() -> None:
@@ -492,10 +599,11 @@ class KidView:
 
         async def play(e) -> None:
             own = self._own_voice(pick.value)
-            if own is not None and self.voice_player is not None:
-                self.voice_player.src = own
-                self.voice_player.update()
-                await self._safe_play(self.voice_player)
+            if own is not None:
+                try:
+                    await self.players.say(audio_url(own))
+                except Exception:
+                    pass
 
         def delete(e) -> None:
             try:
@@ -550,25 +658,15 @@ class KidView:
         return list(seen.items())
 
     async def _start_recording(self) -> bool:
-        if ftr is None:
-            return False
         if self.recorder is None:
-            self.recorder = ftr.AudioRecorder(
-                configuration=ftr.AudioRecorderConfiguration(encoder=ftr.AudioEncoder.PCM16BITS, channels=1,
-                                                             sample_rate=RECORD_RATE),
-                on_stream=self._on_chunk)
-        self._chunks = []
+            return False
+        self.players.chunks = []
         try:
             ok = await self.recorder.start_recording()
         except Exception:
             ok = False
         self._recording = ok is not False
         return self._recording
-
-    def _on_chunk(self, e) -> None:
-        chunk = getattr(e, "chunk", None)
-        if chunk:
-            self._chunks.append(bytes(chunk))
 
     async def _stop_recording(self, activity: str | None, status: ft.Text) -> None:
         from planner import speech
@@ -578,7 +676,7 @@ class KidView:
         except Exception:
             pass
         await asyncio.sleep(0.2)                     # the last chunks arrive after the stop
-        pcm, self._chunks = b"".join(self._chunks), []
+        pcm, self.players.chunks = b"".join(self.players.chunks), []
         if not activity:
             return
         try:

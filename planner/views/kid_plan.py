@@ -110,7 +110,7 @@ def star_row(stars: int, goal: int, reward_name: str) -> StarRow:
         return StarRow(filled, shown - filled, 0, reward_picture(reward_name),
                        f"{stars} of {goal} stars toward {reward_name}")
     shown = min(stars, MAX_STAR_PICTURES)
-    return StarRow(shown, 0, stars - shown, None, f"{stars} star" + ("" if stars == 1 else "s"))
+    return StarRow(shown, 0 if stars else 1, stars - shown, None, f"{stars} star" + ("" if stars == 1 else "s"))
 
 
 REWARD_PICTURES = (

@@ -11,8 +11,10 @@ import flet as ft
 from planner.views import rows
 from planner.views.kid_plan import KID_ASSETS, RepDots, StarRow
 
-DOT = 52                   # one rep: a 52 px circle (touch target at least 48)
-DOT_GAP = 10
+DOT = 50                   # one rep: a 50 px circle (touch target at least 48)
+DOT_GAP = 8
+SET_PAD = 6                # each set (round) of dots in its own rounded frame
+SET_GAP = 12
 FILL = "#66BB6A"
 TICK = 1.0                 # the timer's second (tests make it shorter)
 
@@ -39,7 +41,8 @@ class RepCounter:
         self.color = color
         per_row = min(dots.per_set, 5)
         rows_per_set = -(-dots.per_set // per_row)
-        self.height = dots.sets * rows_per_set * (DOT + DOT_GAP) + (dots.sets - 1) * 14 + 16
+        set_height = rows_per_set * DOT + (rows_per_set - 1) * DOT_GAP + 2 * SET_PAD + 4
+        self.height = dots.sets * set_height + (dots.sets - 1) * SET_GAP + 16
         self.fill = ft.Container(bgcolor="#E8F5E9", height=0, left=0, right=0, bottom=0,
                                  border_radius=ft.BorderRadius.all(22), key="kid-reps-fill",
                                  animate_size=ft.Animation(250, ft.AnimationCurve.EASE_OUT))
@@ -56,9 +59,11 @@ class RepCounter:
                 self.dot_controls.append(dot)
                 row.append(ft.Semantics(content=dot, label=f"Rep {i + 1} of {dots.total}", button=True,
                                         container=True))
-            groups.append(ft.Row(row, wrap=True, spacing=DOT_GAP, run_spacing=DOT_GAP,
-                                 alignment=ft.MainAxisAlignment.CENTER, width=5 * DOT + 4 * DOT_GAP))
-        self.body = ft.Column(groups, spacing=14, horizontal_alignment=ft.CrossAxisAlignment.CENTER)
+            groups.append(ft.Container(
+                ft.Row(row, wrap=True, spacing=DOT_GAP, run_spacing=DOT_GAP,
+                       alignment=ft.MainAxisAlignment.CENTER, width=5 * DOT + 4 * DOT_GAP),
+                padding=SET_PAD, border=ft.Border.all(2, "#E0E0E0"), border_radius=ft.BorderRadius.all(24)))
+        self.body = ft.Column(groups, spacing=SET_GAP, horizontal_alignment=ft.CrossAxisAlignment.CENTER)
         self._paint()
 
     def control(self) -> ft.Control:
@@ -128,12 +133,12 @@ class KidTimer:
         self.ring.value = self.left / self.total
         self.clock.value = rows.clock(self.left)
         if self.finished:
-            self.icon.name = ft.Icons.CHECK_ROUNDED
+            self.icon.icon = ft.Icons.CHECK_ROUNDED
             self.button_box.bgcolor = "#43A047"
             self.ring.color = "#43A047"
             self.button.label = "Time is up"
         else:
-            self.icon.name = ft.Icons.PAUSE_ROUNDED if self.running else ft.Icons.PLAY_ARROW_ROUNDED
+            self.icon.icon = ft.Icons.PAUSE_ROUNDED if self.running else ft.Icons.PLAY_ARROW_ROUNDED
             self.button.label = "Pause the timer" if self.running else "Start the timer"
 
     def toggle(self) -> None:
