@@ -425,7 +425,12 @@ def test_devices_section_only_in_lan_mode(data, monkeypatch):
         assert "Phone (Android)" in app.text()
         await app.click("settings-pair-new")
         assert app.by_key("settings-pair-url").value.startswith("http://192.168.1.20:8550/pair?code=")
-        assert bytes(app.by_key("settings-pair-qr").src).lstrip().startswith(b"<svg")
+        qr = app.by_key("settings-pair-qr")
+        assert bytes(qr.src).startswith(b"\x89PNG")
+        from PIL import Image
+        import io
+        with Image.open(io.BytesIO(bytes(qr.src))) as im:
+            assert im.size == (qr.width, qr.height)                      # shown at its own size: sharp
         await app.click("device-remove-dev1")
         assert removed == ["dev1"]
     run(go())

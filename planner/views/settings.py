@@ -152,7 +152,10 @@ class SettingsView:
         except Exception:
             devices = []
         for d in devices:
-            seen = f", last seen {d.last_seen:%d %b %H:%M}" if getattr(d, "last_seen", None) else ""
+            when = getattr(d, "last_seen", None)
+            if when is not None and when.tzinfo is not None:
+                when = when.astimezone()          # the home's local time
+            seen = f", last seen {when.day} {when:%b %H:%M}" if when else ""
             rows_.append(ft.Row([
                 ft.Icon(ft.Icons.PHONE_ANDROID),
                 ft.Text(f"{d.name}{seen}", expand=True, size=14),
@@ -170,13 +173,13 @@ class SettingsView:
 
     def show_pairing(self) -> None:
         try:
-            url, svg = self.state.pairing()
+            url, png, size = self.state.pairing()
         except Exception as exc:           # no home server in this process
             return self._fail(f"Pairing is not available here ({exc})")
         self.pair_box.controls = [
             ft.Text("Scan this code with the other device's camera (it works once, for 10 minutes):", size=13),
-            ft.Image(src=svg.encode("utf-8"), width=220,
-                     height=220, semantics_label="Pairing code", key="settings-pair-qr"),
+            ft.Image(src=png, width=size, height=size, filter_quality=ft.FilterQuality.NONE,
+                     semantics_label="Pairing code", key="settings-pair-qr"),
             ft.Text(url, size=12, selectable=True, key="settings-pair-url"),
         ]
         self.pair_box.update()

@@ -286,13 +286,15 @@ class AppState:
         from planner import web
         return web.remove_device(self.store.dir, device_id)
 
-    def pairing(self) -> tuple[str, str]:
-        """(url, svg) of a new one-time pairing link."""
+    def pairing(self, module_px: int = 5) -> tuple[str, bytes, int]:
+        """(url, PNG of its QR code, the PNG's width in px) of a new one-time pairing link. The PNG
+        is drawn at whole pixels per module, so it shows sharp at its own size."""
         from planner import web
+        from planner.web.qr import qr_matrix
         code = web.new_pairing_code(self.store.dir)
         info = web.server_info()
         url = web.pairing_url(code, info.base_url if info else None)
-        return url, web.qr_svg(url)
+        return url, web.qr_png(url, scale=module_px), len(qr_matrix(url)) * module_px
 
     # ------------------------------------------------------------ kid mode: time, voice, sound
     # Kept in memory until HouseholdSettings has fields for them (kid_sound, pin_offered).
