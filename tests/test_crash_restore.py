@@ -11,9 +11,9 @@ a naive restore (files copied one by one) and must catch it, or it proves nothin
 paused at each step while another planner reads the folder: the restore still completes, the
 reader sees the old data, the new data or one error line.
 
-Two strict xfails name bugs outside the files these tests guard: a kill between settings.json and
-meta.json during the schema-1 migration loses the settings (planner/storage/migrations.py), and a
-tick that waited for the lock during a restore lands in the restored data (planner/storage/store.py).
+Two cases found by this harness are kept as tests of their own: a kill between settings.json and
+meta.json during the schema-1 migration must keep the settings, and a tick that waited for the lock
+during a restore must be refused instead of landing in the restored data.
 """
 from __future__ import annotations
 
@@ -360,21 +360,13 @@ def test_migration_survives_every_kill(schema1_big, tmp_path):
             assert not finished, f"{kill}: the worker was not stopped there"
         else:
             interrupted += not finished
-        # Kills between the settings and meta.json lose the settings (see the xfail test below);
-        # a random kill may land there too, so only the records are checked after those.
-        known = not kill or kill in (f"atomic:after-replace:{writes - 2}",
-                                     *(f"atomic:{s}:{writes - 1}" for s in ATOMIC_STAGES[:2]))
-        problem = migrated_problem(folder, expected, None if known else settings)
+        problem = migrated_problem(folder, expected, settings)
         if problem:
             failures.append((kill or f"random {after:.3f}s", problem))
     assert failures == []
     assert interrupted >= 2, "the random kills came after the migration: they prove nothing"
 
 
-@pytest.mark.xfail(strict=True, reason="migrations.migrate_1_to_2 is not idempotent for settings: "
-                   "killed after settings.json is rewritten and before meta.json, the next start "
-                   "reads the schema-2 settings.json as schema 1 and rewrites it empty (the PIN, "
-                   "reminder times, pauses and rewards are lost)")
 @pytest.mark.parametrize("kill", ["atomic:after-replace:{last_week_plus_one}", "atomic:before-replace:{meta}"])
 def test_migration_killed_after_the_settings_keeps_them(schema1_big, tmp_path, kill):
     source, expected = schema1_big
@@ -423,9 +415,6 @@ def test_a_reader_during_the_switch_never_finishes_the_restore_for_it(world, tmp
     assert code == 0 or (code == 2 and err.startswith("error:") and err.count("\n") == 1), err
 
 
-@pytest.mark.xfail(strict=True, reason="store.writing() keeps a lock taken on the .lock file of the "
-                   "folder that the restore moved away, and the command's item was read from the old "
-                   "data: its tick lands in the restored data as a record of a plan that is not there")
 def test_a_tick_waiting_for_the_lock_during_a_restore_is_refused(world, tmp_path):
     code, err, finished, problem = during_restore(
         world, tmp_path, "unpacked", ["done", "maya-winter.20261126.wall-pushups.morning"])

@@ -219,7 +219,9 @@ def restore_bytes(store: Store, data: bytes, now: datetime) -> RestoreOutcome:
     except (backup.BackupProblem, StoreError) as exc:
         text = str(exc)
         if not text.startswith("not restored"):
-            text = f"not restored: {text}; the data folder was not changed"
+            text = f"not restored: {text}"
+            if "nothing was changed" not in text:
+                text += "; the data folder was not changed"
         raise ServiceError(text) from None
     except OSError as exc:
         raise ServiceError(f"not restored: cannot write beside the data folder "

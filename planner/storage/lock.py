@@ -25,6 +25,16 @@ class FolderLock:
     def is_locked(self) -> bool:
         return self._fd is not None
 
+    def holds(self, path: str) -> bool:
+        """Is the locked file still the one at `path` (not moved away while we waited)?"""
+        if self._fd is None:
+            return False
+        try:
+            mine, there = os.fstat(self._fd), os.stat(path)
+        except OSError:
+            return False
+        return (mine.st_dev, mine.st_ino) == (there.st_dev, there.st_ino)
+
     def acquire(self, timeout: float | None = None) -> None:
         wait = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + wait

@@ -73,6 +73,8 @@ def migrate_1_to_2(folder: Path) -> None:
                 atomic_write_bytes(target, _dump({"completions": _table(recs)}), keep_backup=False)
 
     settings = _read(folder / "settings.json")
+    if "settings" not in settings and ("household" in settings or "children" in settings):
+        return                                 # already split by an earlier, interrupted run
     old = _rows(settings, "settings")
     app = next((d for d in old if d.get("child_key") == "__app__"), {})
     kids = {d.get("child_key"): d for d in old if d.get("child_key") not in (None, "__app__")}

@@ -110,6 +110,13 @@ class Store:
                                "command) is saving right now; try again in a moment") from None
                 except OSError as exc:
                     raise StoreError(f"cannot write in the data folder {self.dir}: {_strerror(exc)}") from None
+                if not self._lock.holds(str(self.dir / ".lock")):
+                    # The folder was moved away while we waited (a restore switched it): what this
+                    # process read belongs to the old data, so nothing may be written from it.
+                    self._lock.release()
+                    self.close()
+                    raise Busy(f"the data folder {self.dir} was just restored from a backup; "
+                               "try again in a moment") from None
             self._depth += 1
             try:
                 if self._depth == 1 and not self._prepared:
@@ -168,6 +175,9 @@ class Store:
             try:
                 with self.writing():
                     pass   # _prepare_for_writing finishes the restore
+            except Busy:
+                raise Busy(f"the data folder {self.dir} is being restored from a backup right now; "
+                           "try again in a moment") from None
             except StoreError:
                 pass
         v = self.schema_version()
@@ -390,6 +400,7 @@ class Store:
             raise StoreError(f"a history file holds a record that cannot be read ({exc})") from None
 
     def history_weeks(self, child_key: str) -> list[str]:
+        self._check_schema()
         folder = self.dir / "history" / child_key
         if not folder.is_dir():
             return []
