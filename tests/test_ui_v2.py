@@ -703,3 +703,33 @@ def test_progress_uses_the_reports_figures_with_sick_days_excused(data):
         streak = int(app.by_key("progress-streak").value)
         assert app.by_key("progress-streak-label").value == ("day in a row" if streak == 1 else "days in a row")
     run(go())
+
+
+def test_every_saved_change_is_announced_whatever_screen_made_it(data):
+    """Kid mode and other screens save through AppState: each write tells the other sessions."""
+    shells = []
+
+    async def open_with_shell(hub=None) -> App:
+        return await start(lambda page: shells.append(build(page, data, lambda: TODAY)), hub=hub)
+
+    async def go():
+        phone = await open_with_shell()
+        tablet = await open_with_shell(hub=phone.conn.pubsubhub)
+        phone_shell, tablet_shell = shells
+        # A write through the state, as Kid mode's "I did it!" makes it (no view calls anything).
+        item = phone_shell.state.day(TODAY).items[0]
+        phone_shell.state.record(item, Status.DONE)
+        for _ in range(50):
+            await asyncio.sleep(0.02)
+            if tablet_shell.live_version:
+                break
+        assert tablet_shell.live_version == 1
+        assert tablet.by_key(f"check-{item.id}").value is True
+        assert phone_shell.live_version == 0               # a session does not hear its own change
+        phone_shell.state.set_paper("letter")
+        for _ in range(50):
+            await asyncio.sleep(0.02)
+            if tablet_shell.live_version == 2:
+                break
+        assert tablet_shell.live_version == 2
+    run(go())

@@ -40,6 +40,7 @@ class Shell:
         self.current = "today"
         self.sheet = None                   # the item sheet on screen, if any (live updates keep it)
         self.live_version = 0
+        state.on_change = self.changed      # every saved change is announced to the other sessions
         try:
             page.pubsub.subscribe_topic(LIVE_TOPIC, self._on_live)
         except Exception:                   # no pubsub (never in a served app)
@@ -168,7 +169,6 @@ class Shell:
 
     def leave_kid_mode(self) -> None:
         self.state.set_kid_mode(False)
-        self.changed("kid-mode")
         if self.kid_view and self.kid_view.timer:
             self.kid_view.timer.stop()
         self.kid_view = None

@@ -126,7 +126,6 @@ class PlanView:
             widgets.close(dialog)
             widgets.snack(self.shell.page, f"Goal rated {rows.GAS_NAMES[chosen['level']]} today")
             self.show("view")
-            self.shell.changed("goal-rating")
 
         draw()
         dialog = ft.AlertDialog(

@@ -251,7 +251,6 @@ class ImportFlow:
         self.shell.refresh_all()
         widgets.snack(self.shell.page, f"Plan saved. {rows.starts_text(done.effective_from, st.today)}.")
         self._show_today()
-        self.shell.changed("import")
 
     def _show_today(self) -> None:
         # Put Today back on screen as it was last sent, then rebuild it: a list rebuilt while off

@@ -208,7 +208,6 @@ class SettingsView:
         widgets.snack(self.shell.page, text)
         self.refresh()
         self.control.update()
-        self.shell.changed("settings")
 
     def _fail(self, text: str) -> None:
         widgets.snack(self.shell.page, text, error=True)

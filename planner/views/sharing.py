@@ -175,7 +175,6 @@ def settings_sections(shell: "Shell") -> list[ft.Control]:
             shell.refresh_all()
             shell.show_tab("today")
             widgets.snack(shell.page, restored_text(outcome))
-            shell.changed("restore")
 
         dialog.actions = [ft.TextButton("Cancel", key="restore-cancel", on_click=lambda _e: widgets.close(dialog)),
                           ft.FilledButton("Restore", key="restore-confirm", on_click=confirm)]

@@ -28,7 +28,17 @@ class AppState:
         self.family: Family | None = None
         self.problem: str = ""
         self.viewing: date = today()
+        # Called after every change of the family's data (whichever screen made it: Today, the
+        # sheet, Kid mode, Settings, an import), so other open devices can show it.
+        self.on_change: Callable[[str], None] | None = None
         self.reload()
+
+    def _changed(self, what: str) -> None:
+        if self.on_change is not None:
+            try:
+                self.on_change(what)
+            except Exception:       # telling other devices must never undo what was saved
+                pass
 
     # ------------------------------------------------------------ loading
     @property
@@ -100,10 +110,14 @@ class AppState:
         return self.undo(item)
 
     def record(self, item: ScheduledItem, status: Status, **kw) -> ScheduledItem:
-        return practice.record(self.store, self.family, item, self.today, status, now=self.now(), **kw)
+        got = practice.record(self.store, self.family, item, self.today, status, now=self.now(), **kw)
+        self._changed("record")
+        return got
 
     def undo(self, item: ScheduledItem) -> ScheduledItem:
-        return practice.undo(self.store, self.family, item, self.today)
+        got = practice.undo(self.store, self.family, item, self.today)
+        self._changed("undo")
+        return got
 
     # ------------------------------------------------------------ kid mode and the parent PIN
     @property
@@ -121,6 +135,7 @@ class AppState:
 
     def set_pin(self, pin: str | None, confirm: str | None = None) -> None:
         household.set_pin(self.store, pin, confirm)
+        self._changed("pin")
 
     def check_pin(self, pin: str) -> PinCheck:
         return household.check_pin(self.store, pin, self.now())
@@ -130,13 +145,17 @@ class AppState:
 
     def set_reward(self, name: str, goal: int) -> None:
         household.set_reward(self.store, self.family, name, goal, self.today)
+        self._changed("reward")
 
     def set_pauses(self, first: date, last: date, add: bool = True) -> None:
         household.set_pauses(self.store, self.family, first, last, add=add)
+        self._changed("pauses")
 
     def revise(self, **changes) -> ImportOutcome:
         """A settings change that becomes a new plan version from today (budget, rest days)."""
-        return plans.revise_plan(self.store, self.family, self.today, **changes)
+        got = plans.revise_plan(self.store, self.family, self.today, **changes)
+        self._changed("plan")
+        return got
 
     # ------------------------------------------------------------ plans
     @staticmethod
@@ -158,6 +177,7 @@ class AppState:
             self.switch_child(key)
         else:
             self.reload()
+        self._changed("import")
         return outcome
 
     def known_versions(self) -> dict[str, int]:
@@ -177,9 +197,11 @@ class AppState:
 
     def set_photo(self, item_key: str, data: bytes, name: str) -> None:
         photos.set_photo(self.store, self.family, item_key, data, name)
+        self._changed("photo")
 
     def reset_photo(self, item_key: str) -> None:
         photos.reset_photo(self.store, self.family, item_key)
+        self._changed("photo")
 
     # ------------------------------------------------------------ sharing
     def report(self, first: date | None, fmt: str) -> tuple[str, bytes]:
@@ -195,6 +217,7 @@ class AppState:
 
     def set_slot_times(self, times: dict[str, str]) -> None:
         household.update_household(self.store, slot_times=times)
+        self._changed("settings")
 
     def calendar(self, days: int = 28) -> tuple[str, bytes]:
         data = sharing.calendar_ics_bytes(self.store, self.family, self.today, days, self.now())
@@ -211,6 +234,7 @@ class AppState:
     def restore(self, data: bytes) -> sharing.RestoreOutcome:
         outcome = sharing.restore_bytes(self.store, data, self.now())
         self.reload()
+        self._changed("restore")
         return outcome
 
     # ------------------------------------------------------------ plan format 2
@@ -222,8 +246,10 @@ class AppState:
 
     def log_use(self, key: str, before: str | None = None, after: str | None = None, note: str = "",
                 option: str | None = None):
-        return practice.log_use(self.store, self.family, key, self.now(), before=before, after=after,
-                                note=note, option=option)
+        got = practice.log_use(self.store, self.family, key, self.now(), before=before, after=after,
+                               note=note, option=option)
+        self._changed("use")
+        return got
 
     def uses(self, first: date, last: date) -> list:
         return practice.uses(self.store, self.family, first, last) if self.family else []
@@ -234,7 +260,9 @@ class AppState:
         return practice.ready_to_progress(self.store, self.family, key, self.today)
 
     def accept_level(self, key: str, level: str):
-        return practice.accept_level(self.store, self.family, key, level, self.today)
+        got = practice.accept_level(self.store, self.family, key, level, self.today)
+        self._changed("level")
+        return got
 
     def goal_ratings(self, goal_id: str | None = None) -> list:
         if not self.family:
@@ -243,13 +271,16 @@ class AppState:
         return [r for r in got if goal_id is None or r.goal == goal_id]
 
     def rate_goal(self, goal_id: str, level: int, note: str = ""):
-        return plans.rate_goal(self.store, self.family, goal_id, level, self.today, self.now(), note)
+        got = plans.rate_goal(self.store, self.family, goal_id, level, self.today, self.now(), note)
+        self._changed("goal-rating")
+        return got
 
     # ------------------------------------------------------------ settings added with plan format 2
     def set_paper(self, paper: str) -> None:
         if paper not in ("a4", "letter"):
             raise ServiceError(f"paper must be a4 or letter (got {paper!r})")
         household.update_household(self.store, paper=paper)
+        self._changed("settings")
 
     def paper(self) -> str:
         return self.household().paper or sharing.default_paper()
@@ -284,7 +315,9 @@ class AppState:
 
     def remove_device(self, device_id: str) -> bool:
         from planner import web
-        return web.remove_device(self.store.dir, device_id)
+        got = web.remove_device(self.store.dir, device_id)
+        self._changed("devices")
+        return got
 
     def pairing(self, module_px: int = 5) -> tuple[str, bytes, int]:
         """(url, PNG of its QR code, the PNG's width in px) of a new one-time pairing link. The PNG

@@ -164,7 +164,6 @@ class TodayView:
             widgets.snack(self.shell.page, str(exc), error=True)
         self.refresh()
         self.control.update()
-        self.shell.changed("tick")
 
     def open_item(self, item: ScheduledItem) -> None:
         self.shell.sheet = ItemSheet(self.shell, item, on_change=self.after_sheet)
@@ -176,4 +175,3 @@ class TodayView:
     def after_sheet(self) -> None:
         self.refresh()
         self.control.update()
-        self.shell.changed("tick")
