@@ -247,3 +247,74 @@ def test_later_today_and_the_hidden_corners(browser, kid_server):
     shot(page, "12-recorded")
     page.get_by_role("button", name="Leave kid mode").click()
     page.get_by_role("tab", name="Today").wait_for(timeout=10000)
+
+
+V2_PLAN = {
+    "format": "ot-home-plan/2", "plan_id": "maya-v2", "version": 1,
+    "child": {"name": "Maya", "birth_date": "2020-06-14"},
+    "start": "2026-11-23", "end": "2027-02-28",
+    "daily_minutes": {"weekday": 30, "weekend": 40}, "rest_days": ["sun"],
+    "goals": [{"id": "calm", "text": "Settles after school with a movement break"}],
+    "activities": [
+        {"choice": {"id": "heavy-work", "title": "Heavy work", "kid_title": "Push or carry",
+                    "options": ["wall-pushups", "heavy-carry", "animal-walks"]},
+         "days": ["mon", "tue", "wed", "thu", "fri"], "times_per_day": 1,
+         "when": ["morning"], "goal": "calm", "minutes": 3},
+        {"activity": "calm-down-corner", "as_needed": True, "goal": "calm"},
+    ],
+}
+
+
+def test_a_choice_as_pictures_and_stars_toward_the_reward_picture(browser, tmp_path):
+    import json
+    from datetime import date
+    from planner.services import household, plans
+    from planner.storage.store import Store
+    data = tmp_path / "v2"
+    store = Store(data)
+    plans.import_plan(store, plans.parse_plan(json.dumps(V2_PLAN).encode(), "plan.json"),
+                      date.fromisoformat(TODAY))
+    household.update_household(store, slot_times=ALL_OPEN)
+    household.set_reward(store, household.load_family(store), "ice cream", 5, date.fromisoformat(TODAY))
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "planner", "--data-dir", str(data), "app", "--no-browser",
+                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            cwd=str(ROOT), env=dict(os.environ, PLANNER_TODAY=TODAY), start_new_session=True)
+    try:
+        deadline = time.time() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                assert time.time() < deadline, "the app did not start"
+                time.sleep(0.1)
+        page = open_kid(browser, f"http://127.0.0.1:{port}")
+        page.get_by_role("button", name="Not now").click()
+        page.get_by_role("button", name="Be a strong helper").wait_for(timeout=10000)
+        shot(page, "13-choice-pictures")
+        assert small_targets(page) == []
+        assert page.get_by_text("I did it!").count() == 0                 # pick first
+        assert page.locator('[aria-label^="0 of 5 stars toward ice cream"]').count() == 1
+        page.get_by_role("button", name="Be a strong helper").click()
+        page.get_by_role("button", name="We read it").wait_for(timeout=5000)   # the pick's safety text
+        shot(page, "14-choice-picked-safety-first")
+        page.get_by_role("button", name="We read it").click()
+        page.get_by_role("button", name="I did it!").wait_for(timeout=5000)
+        page.get_by_role("button", name="I did it!").click()
+        page.wait_for_timeout(2200)
+        page.get_by_text("All done!").wait_for(timeout=5000)
+        shot(page, "15-all-done")
+        assert page.locator('[aria-label^="1 of 5 stars toward ice cream"]').count() == 1
+        out = subprocess.run([sys.executable, "-m", "planner", "--data-dir", str(data), "schedule", "--days", "1",
+                              "--json"], capture_output=True, text=True, cwd=str(ROOT), timeout=60,
+                             env=dict(os.environ, PLANNER_TODAY=TODAY))
+        items = json.loads(out.stdout)["days"][0]["items"]
+        assert [(it["status"], it.get("option")) for it in items] == [("done", "heavy-carry")]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)

@@ -550,8 +550,9 @@ def test_a_choice_is_pictures_to_tap_and_the_pick_is_recorded(v2data):
         app = await open_app(v2data, Clock(MORNING))
         assert app.by_key("kid-now-title").value == "Push or carry"
         assert app.has_key("kid-option-wall-pushups") and app.has_key("kid-option-heavy-carry")
-        assert not app.has_key("kid-did-it")                      # pick first
+        assert not app.has_key("kid-did-it") and not app.has_key("kid-timer")     # pick first
         await app.click("kid-option-heavy-carry")
+        assert app.has_key("kid-timer")                           # 3 minutes: the picture timer
         assert not app.has_key("kid-options")
         assert app.by_key("kid-now-title").value == load_library()["heavy-carry"].kid_title
         await did_it(app)
@@ -625,4 +626,26 @@ def test_a_slot_that_opens_while_the_view_is_on_screen_joins_now(data, monkeypat
         await asyncio.sleep(0.1)
         await app.settle()
         assert app.by_key("kid-now-title").value == "Push the wall"
+    run(go())
+
+
+def test_a_tick_on_another_device_moves_now_but_never_stops_a_running_timer(data):
+    async def go():
+        app = await open_app(data, Clock(MORNING))
+        store = Store(data)
+        fam = household.load_family(store)
+        first = stored(data)[f"{PFX}.wall-pushups.morning"]
+        practice.record(store, fam, first, TODAY, Status.DONE, now=MORNING)       # the parent's phone
+        app.shell.state.reload()
+        app.shell.kid_view.on_live_update()
+        await app.settle()
+        assert app.by_key("kid-now-title").value == load_library()["zipping-coat"].kid_title
+        await app.click("kid-timer-start")
+        coat = stored(data)[f"{PFX}.zipping-coat.morning"]
+        practice.record(store, fam, coat, TODAY, Status.DONE, now=MORNING)
+        app.shell.state.reload()
+        app.shell.kid_view.on_live_update()
+        await app.settle()
+        assert app.by_key("kid-now-title").value == load_library()["zipping-coat"].kid_title
+        assert app.shell.kid_view.timer.running
     run(go())

@@ -248,8 +248,9 @@ class KidView:
         ]
         if item.options and not picked:
             parts.append(self._options(item))
-        dots = kid_plan.rep_dots(item)
-        seconds = kid_plan.timer_seconds(item)
+        waiting = bool(item.options and not picked)        # the dose comes once a picture is picked
+        dots = None if waiting else kid_plan.rep_dots(item)
+        seconds = 0 if waiting else kid_plan.timer_seconds(item)
         if dots:
             counter = RepCounter(dots, self.reps.get(item.id, 0), lambda n, i=item: self._counted(i, n), color)
             self.counter = counter

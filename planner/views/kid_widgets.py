@@ -26,7 +26,7 @@ def kid_picture(name: str) -> str:
 def tap_target(content: ft.Control, label: str, key: str, on_click, size: int | None = None) -> ft.Control:
     """A big tappable picture with a name for screen readers (and browser tests)."""
     box = ft.Container(content, key=key, on_click=on_click, width=size, height=size,
-                       alignment=ft.Alignment.CENTER, ink=False)
+                       alignment=ft.Alignment.CENTER if size else None, ink=False)
     return ft.Semantics(content=box, label=label, button=True, container=True)
 
 
