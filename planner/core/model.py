@@ -70,6 +70,9 @@ class Status(str, Enum):
     SKIPPED = "skipped"
 
 
+_STATUS = {s.value: s for s in Status}
+
+
 SKIP_REASONS: tuple[str, ...] = ("sick", "no-time", "refused", "other")
 RATINGS: tuple[str, ...] = ("easy", "right", "hard")
 RATING_LABELS = {"easy": "Easy", "right": "Just right", "hard": "Hard"}
@@ -274,6 +277,11 @@ class Plan:
     def is_school_day(self, day: date) -> bool:
         return WEEKDAYS[day.weekday()] in self.school_days
 
+    def __hash__(self) -> int:
+        # Plans key the scheduler's memos once a week scheduled; hashing every field of every
+        # entry each time costs more than the placement. Equal plans share these fields.
+        return hash((self.plan_id, self.version, self.start, self.end, len(self.activities)))
+
     def budget_for(self, day: date) -> int:
         return self.weekend_minutes if day.weekday() >= 5 else self.weekday_minutes
 
@@ -467,7 +475,7 @@ class Completion:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Completion":
         return cls(
-            item_id=d["item_id"], date=date.fromisoformat(d["date"]), status=Status(d["status"]),
+            item_id=d["item_id"], date=date.fromisoformat(d["date"]), status=_STATUS[d["status"]],
             plan_id=d.get("plan_id", ""), activity=d.get("activity", ""), title=d.get("title", ""),
             slot=d.get("slot", "afternoon"), planned=dict(d.get("planned") or {}),
             rating=d.get("rating"), note=d.get("note") or "", reason=d.get("reason"),

@@ -420,16 +420,32 @@ def _item(plan: Plan, a: PlanActivity, d: date, slot: str, iid: str,
     for ch in (levels or {}).get((plan.plan_id, a.key), ()):
         if since <= ch.date <= d:
             level = ch.level
-    if a.frequency.as_needed or not (a.is_choice or a.level or a.phases or a.hold_seconds
-                                     or a.per_side or a.rest_seconds or a.weight_kg or a.resistance
-                                     or a.stop_if or a.coaching or level):
-        return ScheduledItem(
-            id=iid, date=d, slot=slot, key=a.key, title=a.title, kid_title=a.kid_title,
-            minutes=minutes, reps=reps, sets=sets, goal=a.goal, areas=a.areas, setting=a.setting,
-            sensory_diet=a.sensory_diet, picture=a.picture, plan_id=plan.plan_id,
-            plan_version=plan.version)
+    template = _template(plan, a, slot, minutes, reps, sets, level)
+    return _copy_with(template, id=iid, date=d)
+
+
+_TEMPLATES: dict[tuple, tuple[Plan, PlanActivity, ScheduledItem]] = {}
+
+
+def _template(plan: Plan, a: PlanActivity, slot: str, minutes: int, reps: int | None,
+              sets: int | None, level: str | None) -> ScheduledItem:
+    """The item of an entry in a slot at a dose, before its id and date (built once, copied).
+    Keyed by identity: hashing a whole plan for every item would cost more than building it."""
+    key = (id(plan), id(a), slot, minutes, reps, sets, level)
+    hit = _TEMPLATES.get(key)
+    if hit is not None and hit[0] is plan and hit[1] is a:
+        return hit[2]
+    if len(_TEMPLATES) > 20_000:
+        _TEMPLATES.clear()
+    item = _build_template(plan, a, slot, minutes, reps, sets, level)
+    _TEMPLATES[key] = (plan, a, item)
+    return item
+
+
+def _build_template(plan: Plan, a: PlanActivity, slot: str, minutes: int, reps: int | None,
+                    sets: int | None, level: str | None) -> ScheduledItem:
     return ScheduledItem(
-        id=iid, date=d, slot=slot, key=a.key, title=a.title, kid_title=a.kid_title,
+        id="", date=plan.start, slot=slot, key=a.key, title=a.title, kid_title=a.kid_title,
         minutes=minutes, reps=reps, sets=sets, goal=a.goal, areas=a.areas, setting=a.setting,
         sensory_diet=a.sensory_diet, picture=a.picture, plan_id=plan.plan_id,
         plan_version=plan.version, level=level, hold_seconds=a.hold_seconds, per_side=a.per_side,
@@ -437,10 +453,20 @@ def _item(plan: Plan, a: PlanActivity, d: date, slot: str, iid: str,
         stop_if=a.stop_if, coaching=a.coaching, options=a.options)
 
 
+def _copy_with(it: ScheduledItem, **changes) -> ScheduledItem:
+    """A copy of a frozen item with some fields changed: what dataclasses.replace does, without
+    running __init__ again (tens of thousands of items in a five-year report)."""
+    new = object.__new__(ScheduledItem)
+    new.__dict__.update(it.__dict__)
+    new.__dict__.update(changes)
+    return new
+
+
 def clear_caches() -> None:
     """Forget memoised week placements (benchmarks time a cold start with it)."""
     place_week.cache_clear()
     _entry_order.cache_clear()
+    _TEMPLATES.clear()
 
 
 @lru_cache(maxsize=64)
@@ -469,10 +495,8 @@ def _with_status(day: Day, records: Iterable[Completion]) -> Day:
 
 
 def _apply(it: ScheduledItem, c: Completion) -> ScheduledItem:
-    if c.level is None and c.assist is None and c.option is None:
-        return replace(it, status=c.status, rating=c.rating, note=c.note, reason=c.reason)
-    return replace(it, status=c.status, rating=c.rating, note=c.note, reason=c.reason,
-                   level_done=c.level, assist=c.assist, option=c.option)
+    return _copy_with(it, status=c.status, rating=c.rating, note=c.note, reason=c.reason,
+                      level_done=c.level, assist=c.assist, option=c.option)
 
 
 @dataclass(frozen=True)
