@@ -34,6 +34,15 @@ def _group(items, key) -> dict:
     return {k: report.count(v) for k, v in groups.items()}
 
 
+def weekly_counts(days, today) -> list[tuple]:
+    """(Monday, report.Counts) per week, counted as the report counts (sick days excused)."""
+    weeks: dict = {}
+    for d in days:
+        monday = d.date - timedelta(days=d.date.weekday())
+        weeks.setdefault(monday, []).extend(it for it in d.items if report.counts_on(it, today, today))
+    return [(m, report.count(items)) for m, items in sorted(weeks.items())]
+
+
 class ProgressView:
     def __init__(self, shell: "Shell"):
         self.shell = shell
@@ -110,18 +119,18 @@ class ProgressView:
 
         c.append(ft.Text("Weekly adherence (done as planned)", size=16, weight=ft.FontWeight.W_600))
         started = st.family.segments[0].first - timedelta(days=st.family.segments[0].first.weekday())
-        c.append(self._chart([p for p in progress.weekly_series(all_days, today) if p.monday >= started]))
+        c.append(self._chart([p for p in weekly_counts(all_days, today) if p[0] >= started]))
         c.extend(self.extra_sections())
 
-    def _chart(self, series: list[progress.WeekPoint]) -> ft.Control:
+    def _chart(self, series: list[tuple]) -> ft.Control:
         groups = []
         labels = []
-        for i, p in enumerate(series):
-            pct = round(p.tally.adherence * 100)
+        for i, (monday, counts) in enumerate(series):
+            pct = round((counts.adherence or 0) * 100)
             groups.append(fch.BarChartGroup(x=i, rods=[fch.BarChartRod(
                 from_y=0, to_y=pct, width=18, color=widgets.SEED, border_radius=4,
-                tooltip=f"Week of {p.monday.day} {p.monday:%b}: {pct}%")]))
-            labels.append(fch.ChartAxisLabel(value=i, label=ft.Text(f"{p.monday.day}/{p.monday.month}", size=10)))
+                tooltip=f"Week of {monday.day} {monday:%b}: {percent(counts.adherence)}")]))
+            labels.append(fch.ChartAxisLabel(value=i, label=ft.Text(f"{monday.day}/{monday.month}", size=10)))
         return ft.Container(fch.BarChart(
             groups=groups, max_y=100, interactive=True, key="progress-chart",
             left_axis=fch.ChartAxis(label_size=32, labels=[fch.ChartAxisLabel(value=v, label=ft.Text(f"{v}%", size=10))
