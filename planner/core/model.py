@@ -5,9 +5,10 @@ items; a completion records what the family did with one item.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, asdict
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 FORMAT = "ot-home-plan/1"
@@ -71,6 +72,11 @@ class Status(str, Enum):
 
 
 _STATUS = {s.value: s for s in Status}
+
+
+@lru_cache(maxsize=1024)
+def _day(text: str) -> date:
+    return date.fromisoformat(text)
 
 
 SKIP_REASONS: tuple[str, ...] = ("sick", "no-time", "refused", "other")
@@ -474,14 +480,18 @@ class Completion:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Completion":
-        return cls(
-            item_id=d["item_id"], date=date.fromisoformat(d["date"]), status=_STATUS[d["status"]],
+        # Filled directly (the same fields __init__ would set): a five-year history reads tens of
+        # thousands of these.
+        c = object.__new__(cls)
+        c.__dict__.update(
+            item_id=d["item_id"], date=_day(d["date"]), status=_STATUS[d["status"]],
             plan_id=d.get("plan_id", ""), activity=d.get("activity", ""), title=d.get("title", ""),
             slot=d.get("slot", "afternoon"), planned=dict(d.get("planned") or {}),
             rating=d.get("rating"), note=d.get("note") or "", reason=d.get("reason"),
             updated=d.get("updated", ""), extra=dict(d.get("extra") or {}),
             level=d.get("level"), assist=d.get("assist"), option=d.get("option"),
         )
+        return c
 
 
 # Plan format 2 vocabularies.
