@@ -700,6 +700,9 @@ def test_progress_uses_the_reports_figures_with_sick_days_excused(data):
         assert app.by_key("progress-note").value == \
             f"Practice done as planned: {want}% · {done} done{part} of {len(counted)}. 1 sick day not counted"
         assert app.by_key("progress-chart").groups[-1].rods[0].to_y == want    # the chart agrees
+        await nav(app, 1)
+        assert app.by_key("week-summary").value == f"This week so far: {want}% · {done} done{part} of {len(counted)}"
+        await nav(app, 2)
         assert app.by_key("progress-streak-label").value in ("day in a row", "days in a row")
         streak = int(app.by_key("progress-streak").value)
         assert app.by_key("progress-streak-label").value == ("day in a row" if streak == 1 else "days in a row")

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import flet as ft
 
+from planner.core import report
+
 from planner.core import progress
 from planner.core.daystate import day_state
 from planner.views import rows, widgets
@@ -42,8 +44,9 @@ class WeekView:
         ], spacing=0))
         cells = rows.week_cells(days, st.today)
         self.control.controls.append(ft.Row([self._cell(c) for c in cells], spacing=2, key="week-strip"))
-        week = progress.tally(it for d in days if d.date <= st.today for it in d.items)
-        self.control.controls.append(ft.Text(f"This week so far: {rows.adherence_text(week)}", size=14,
+        # As the report counts it: today's items once recorded, sick days excused.
+        week = report.count(it for d in days for it in d.items if report.counts_on(it, st.today, st.today))
+        self.control.controls.append(ft.Text(f"This week so far: {rows.counts_adherence_text(week)}", size=14,
                                              key="week-summary"))
         for d, cell in zip(days, cells):
             s = progress.summarize_day(d)
