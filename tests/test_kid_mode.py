@@ -127,6 +127,7 @@ def test_now_is_the_next_item_of_the_current_or_an_earlier_slot(data):
         await app.settle()
         assert app.by_key("kid-now-title").value == load_library()["heavy-carry"].kid_title
         assert app.by_key("kid-later-count").value == "Later today: 1"     # bedtime breathing waits
+        assert app.by_key("kid-later-picture").src == "slots/bedtime.svg"
         for _ in range(4):
             await did_it(app)
         assert app.has_key("kid-done-for-now")
@@ -414,15 +415,16 @@ def test_a_parent_records_a_card_in_the_grown_up_tools(data):
 
 
 # ------------------------------------------------------------------ the gate
+async def hold(app, corner: str, seconds: float) -> None:
+    await app.fire(app.by_key(f"kid-gate-{corner}"), "long_press_start", {})
+    await asyncio.sleep(seconds)
+    await app.settle()
+    await app.fire(app.by_key(f"kid-gate-{corner}"), "long_press_end", END)
+
+
 async def gate_by_corners(app, first="a", second="b"):
-    await app.fire(app.by_key(f"kid-gate-{first}"), "long_press_start", {})
-    await asyncio.sleep(0.1)
-    await app.settle()
-    await app.fire(app.by_key(f"kid-gate-{first}"), "long_press_end", END)
-    await app.fire(app.by_key(f"kid-gate-{second}"), "long_press_start", {})
-    await asyncio.sleep(0.1)
-    await app.settle()
-    await app.fire(app.by_key(f"kid-gate-{second}"), "long_press_end", END)
+    await hold(app, first, kid_module.HOLD_SECONDS + 0.05)
+    await hold(app, second, kid_module.HOLD_SECONDS + 0.05)
 
 
 def test_first_entry_without_a_pin_asks_for_one_and_can_be_skipped(data):
@@ -453,31 +455,40 @@ def test_first_entry_sets_a_pin_typed_twice(data):
     run(go())
 
 
-def test_corners_must_both_be_held_in_turn_and_nothing_shows_where(data):
+def test_corners_must_both_be_held_in_turn_and_nothing_shows_where(data, monkeypatch):
+    monkeypatch.setattr(kid_module, "HOLD_SECONDS", 0.3)
+
     async def go():
         app = await open_app(data, Clock(MORNING))
         corner = app.by_key("kid-gate-a")
-        assert corner.content.bgcolor == "transparent" or str(corner.content.bgcolor).lower().endswith("transparent")
-        assert not [c for c in app.all(lambda c: c.__class__.__name__ == "ProgressRing")]
-        # one corner alone, or the same corner twice, does nothing
-        await app.fire(corner, "long_press_start", {})
-        await asyncio.sleep(0.1)
-        await app.settle()
-        await app.fire(corner, "long_press_start", {})
-        await asyncio.sleep(0.1)
+        assert str(corner.content.bgcolor).lower().endswith("transparent") and corner.content.content is None
+        assert not app.all(lambda c: c.__class__.__name__ == "ProgressRing")      # no ring, no hint
+        await hold(app, "a", 0.4)                      # one corner alone does nothing
+        await hold(app, "a", 0.4)                      # nor the same corner twice
+        assert not app.has_key("kid-grown-up")
+        await hold(app, "b", 0.05)                     # let go too early on the other corner
+        await asyncio.sleep(0.35)
         await app.settle()
         assert not app.has_key("kid-grown-up")
-        # let go too early on the second corner
-        await app.fire(app.by_key("kid-gate-b"), "long_press_start", {})
-        await app.fire(app.by_key("kid-gate-b"), "long_press_end", END)
-        await asyncio.sleep(0.1)
-        await app.settle()
-        assert not app.has_key("kid-grown-up")
-        await gate_by_corners(app, "b", "a")
+        await hold(app, "b", 0.4)                      # held long enough, in turn after "a"
         assert app.has_key("kid-grown-up")
         await app.click("kid-leave")
         assert not app.has_key("kid-view") and app.has_key("today-view")
         assert Store(data).household().kid_mode is False
+    run(go())
+
+
+def test_the_second_corner_must_come_soon_after_the_first(data, monkeypatch):
+    monkeypatch.setattr(kid_module, "CORNER_WINDOW", 0.25)
+
+    async def go():
+        app = await open_app(data, Clock(MORNING))
+        await hold(app, "b", kid_module.HOLD_SECONDS + 0.05)
+        await asyncio.sleep(0.6)
+        await hold(app, "a", kid_module.HOLD_SECONDS + 0.05)
+        assert not app.has_key("kid-grown-up")
+        await hold(app, "b", kid_module.HOLD_SECONDS + 0.05)          # now in turn, in time
+        assert app.has_key("kid-grown-up")
     run(go())
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import flet as ft
@@ -186,7 +187,7 @@ class KidView:
             if queue.next:
                 body.append(self._next_card(queue.next))
         if queue.later and not self.celebrating:
-            body.append(self._later_card(len(queue.later)))
+            body.append(self._later_card(len(queue.later), queue.later[0].slot))
         self.body.content = ft.Column(body, spacing=14, expand=True, scroll=ft.ScrollMode.AUTO,
                                       horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         layers: list[ft.Control] = [self.body]
@@ -342,11 +343,15 @@ class KidView:
         ], spacing=10), bgcolor="#FFFFFF", border_radius=ft.BorderRadius.all(20), padding=10, key="kid-next",
             opacity=0.85)
 
-    def _later_card(self, count: int) -> ft.Control:
+    def _later_card(self, count: int, slot: str) -> ft.Control:
+        """The waiting items as dots beside the next slot's picture (bedtime, afternoon...)."""
+        from planner.library import ASSETS_DIR
+        pic = f"slots/{slot}.svg" if (Path(ASSETS_DIR) / "slots" / f"{slot}.svg").is_file() \
+            else kid_picture("later.svg")
         dots = [ft.Container(width=22, height=22, border_radius=ft.BorderRadius.all(11), bgcolor="#9FA8DA")
                 for _ in range(min(count, 12))]
         return ft.Semantics(content=ft.Container(ft.Row([
-            ft.Image(src=kid_picture("later.svg"), width=64, height=64),
+            ft.Image(src=pic, width=64, height=64, key="kid-later-picture"),
             ft.Column([ft.Row(dots, wrap=True, spacing=6, run_spacing=6),
                        ft.Text(f"Later today: {count}", size=13, color="#5C6BC0", key="kid-later-count")],
                       spacing=4, expand=True, tight=True),
