@@ -165,7 +165,15 @@ def test_choice_is_option_pictures_and_level_and_help_are_recorded(v2data):
         app = await open_app(v2data)
         await app.click(f"more-{iid}")
         assert app.has_key("sheet-option-wall-pushups") and app.has_key("sheet-option-heavy-carry")
+        from planner.library import load_library
+        lib = load_library()
+        safety = app.text_of("sheet-safety")                 # every option's safety, before any pick
+        for key in ("wall-pushups", "heavy-carry"):
+            if lib[key].safety:
+                assert f"{lib[key].title}: {lib[key].safety}" in safety
+        assert not app.has_key("sheet-steps")
         await app.click("sheet-option-heavy-carry")
+        assert app.has_key("sheet-steps") and lib["heavy-carry"].steps[0] in app.text_of("item-sheet")
         await app.click("sheet-mark-done")
         store, fam = family(v2data)
         rec = store.completions(fam.key, TODAY, TODAY)[iid]

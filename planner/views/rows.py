@@ -176,6 +176,15 @@ def details(item: ScheduledItem, plan: Plan | None) -> Details:
         return (getattr(own, name, None) if own else None) or (getattr(lib, name, None) if lib else None) \
             or (getattr(entry, name, None) if entry else None) or ""
     safety = " ".join(x for x in dict.fromkeys([pick("safety"), getattr(entry, "safety", "") or ""]) if x)
+    if item.options:
+        # A choice: the safety of every option (any may be picked), the steps of the one picked.
+        libs = load_library()
+        opts = [libs[o] for o in item.options if o in libs]
+        safety = " ".join(f"{o.title}: {o.safety}" for o in opts if o.safety)
+        chosen = libs.get(item.option or "")
+        if chosen is not None:
+            steps = chosen.steps
+            lib = chosen
     return Details(
         why=lib.why if lib else "", steps=tuple(steps), materials=tuple(pick("materials") or ()),
         easier=pick("easier"), harder=pick("harder"), safety=safety,
