@@ -500,6 +500,8 @@ def test_a_tick_on_one_device_shows_on_the_other_without_closing_its_sheet(data)
         tablet = await open_app(data, hub=phone.conn.pubsubhub)
         await tablet.click(f"more-{iid}")
         await tablet.click("sheet-timer-start")
+        typing = tablet.by_key("sheet-note")
+        tablet.session.apply_patch(typing._i, {"value": "started well"})     # typed, not saved yet
         await phone.set_value(f"check-{other}", True)
         loop = asyncio.get_running_loop()
         t0 = loop.time()
@@ -518,6 +520,7 @@ def test_a_tick_on_one_device_shows_on_the_other_without_closing_its_sheet(data)
                 break
         assert tablet.by_key("sheet-status").value == "Done"
         assert tablet.by_key("sheet-timer-start").content == "Pause"
+        assert tablet.by_key("sheet-note").value == "started well"            # the typed note stays
         tablet.by_key("sheet-timer-start")                              # still one timer
         await tablet.click("sheet-close")
     run(go())

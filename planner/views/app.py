@@ -149,8 +149,7 @@ class Shell:
         if sheet is not None and sheet.is_open and self.state.family:
             fresh = next((it for it in self.state.day(sheet.item.date).items if it.id == sheet.item.id), None)
             if fresh is not None and fresh != sheet.item:
-                sheet.item = fresh
-                sheet.build()
+                sheet.take_update(fresh)
         self.page.update()
 
     # ------------------------------------------------------------ kid mode

@@ -175,6 +175,15 @@ class ItemSheet:
     def is_open(self) -> bool:
         return bool(self.sheet.open)
 
+    def take_update(self, item: ScheduledItem) -> None:
+        """The item changed on another device: show it, keeping a note being typed and the timer."""
+        note = getattr(self, "note", None)
+        typed = note.value if note is not None and (note.value or "") != (self.item.note or "") else None
+        self.item = item
+        self.build()
+        if typed is not None and getattr(self, "note", None) is not None:
+            self.note.value = typed
+
     # ------------------------------------------------------------ content
     def build(self) -> None:
         it = self.item
