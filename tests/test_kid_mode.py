@@ -660,3 +660,28 @@ def test_a_tick_on_another_device_moves_now_but_never_stops_a_running_timer(data
         assert app.by_key("kid-now-title").value == load_library()["zipping-coat"].kid_title
         assert app.shell.kid_view.timer.running
     run(go())
+
+
+def test_the_familys_photo_of_the_reward_replaces_ours(data):
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), "#E53935").save(buf, "PNG")
+    fam = household.load_family(Store(data))
+    household.set_reward(Store(data), fam, "a new book", 4, TODAY)
+
+    async def go():
+        app = await open_app(data, Clock(MORNING))
+        reward_image = lambda: [c for c in app.walk(app.by_key("kid-reward"))        # noqa: E731
+                                if c.__class__.__name__ == "Image"][0].src
+        assert reward_image() == "kid/reward-book.svg"
+        await gate_by_corners(app)
+        app.conn.picked_files = [{"name": "book.png", "bytes": buf.getvalue()}]
+        await app.click("kid-reward-photo")
+        assert "saved" in app.by_key("kid-record-status").value
+        await app.click("kid-back")
+        assert isinstance(reward_image(), bytes) and reward_image()[:3] == b"\xff\xd8\xff"    # kept as JPEG
+        await gate_by_corners(app)
+        await app.click("kid-reward-photo-reset")
+        await app.click("kid-back")
+        assert reward_image() == "kid/reward-book.svg"
+    run(go())

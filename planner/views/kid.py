@@ -39,6 +39,7 @@ CLOCK_CHECK_SECONDS = 30.0    # how often the open view looks whether a new slot
 PIN_GATE_LABEL = "Grown-ups: enter the PIN to leave kid mode"
 CORNER_LABEL = "Grown-ups: hold this corner, then the opposite one, to leave kid mode"
 KID_BG = "#FFF8E7"
+REWARD_PHOTO = "reward"       # the family's photo of the reward is kept like an activity's photo
 
 
 def _update_if_shown(control: ft.Control) -> None:
@@ -199,7 +200,7 @@ class KidView:
         row = kid_plan.star_row(reward.stars, reward.goal, reward.name)
         src = None
         if row.reward_picture:
-            src = self.state.picture("reward", row.reward_picture)
+            src = self.state.picture(REWARD_PHOTO, row.reward_picture)
         parts: list[ft.Control] = [ft.Container(ft.Column([
             star_row(row, src),
             ft.Text(self._stars_text(reward), size=12, color="#8D6E63", key="kid-stars"),
@@ -503,7 +504,9 @@ class KidView:
     def ask_pin(self) -> None:
         field = ft.TextField(label="PIN", password=True, keyboard_type=ft.KeyboardType.NUMBER,
                              max_length=8, autofocus=True, key="gate-pin")
-        dialog = ft.AlertDialog(title=ft.Text("Grown-ups only"), content=field, key="gate-dialog")
+        # Dialogs carry no key: a second dialog with the same key in the page's list of dialogs is
+        # taken for the first one and cannot be changed any more (Flet's keyed diff).
+        dialog = ft.AlertDialog(title=ft.Text("Grown-ups only"), content=field)
 
         async def unlock(e=None) -> None:
             try:
@@ -535,8 +538,8 @@ class KidView:
         again = ft.TextField(label="The same PIN again", password=True, max_length=8,
                              keyboard_type=ft.KeyboardType.NUMBER, key="kid-pin-again")
         dialog = ft.AlertDialog(
-            title=ft.Text("Grown-ups: set a PIN?"), key="kid-pin-dialog",
-            content=ft.Column([ft.Text("A PIN keeps your child in kid mode. Without one, leave by holding "
+            title=ft.Text("Grown-ups: set a PIN?"),
+            content=ft.Column(key="kid-pin-dialog", controls=[ft.Text("A PIN keeps your child in kid mode. Without one, leave by holding "
                                        "the top-left corner, then the bottom-right corner.", size=14),
                                first, again], tight=True, spacing=10))
 
@@ -571,7 +574,7 @@ class KidView:
         play_btn = ft.OutlinedButton("Play", icon=ft.Icons.PLAY_ARROW, key="kid-record-play", height=48)
         delete_btn = ft.TextButton("Delete", icon=ft.Icons.DELETE_OUTLINE, key="kid-record-delete", height=48)
         sound = ft.Switch(label="Celebration sound", value=st.kid_sound(), key="kid-sound", height=48)
-        dialog = ft.AlertDialog(title=ft.Text("Grown-ups"), key="kid-grown-up")
+        dialog = ft.AlertDialog(title=ft.Text("Grown-ups"))
 
         def show_status() -> None:
             key = pick.value
@@ -635,13 +638,43 @@ class KidView:
         sound.on_change = sound_changed
         pick.on_select = lambda e: (show_status(), dialog.update())
         show_status()
+        reward_row: list[ft.Control] = []
+        if st.reward().name:
+            async def pick_reward(e) -> None:
+                files = await self.shell.file_picker.pick_files(
+                    dialog_title="Choose a photo of the reward", file_type=ft.FilePickerFileType.IMAGE,
+                    with_data=True, cancel_upload_on_window_blur=False)
+                if not files:
+                    return
+                try:
+                    st.set_photo(REWARD_PHOTO, files[0].bytes or b"", files[0].name)
+                except ServiceError as exc:
+                    status.value = str(exc)
+                else:
+                    status.value = "The reward's photo is saved."
+                dialog.update()
+
+            def reset_reward(e) -> None:
+                try:
+                    st.reset_photo(REWARD_PHOTO)
+                except ServiceError as exc:
+                    status.value = str(exc)
+                else:
+                    status.value = "The reward shows our picture again."
+                dialog.update()
+            reward_row = [ft.Row([
+                ft.OutlinedButton("Reward photo", icon=ft.Icons.PHOTO_CAMERA_OUTLINED, key="kid-reward-photo",
+                                  on_click=pick_reward, height=48),
+                ft.TextButton("Our picture", key="kid-reward-photo-reset", on_click=reset_reward, height=48,
+                              disabled=not st.has_photo(REWARD_PHOTO)),
+            ], wrap=True, spacing=8)]
         dialog.content = ft.Column([
             ft.FilledButton("Leave kid mode", icon=ft.Icons.LOGOUT, key="kid-leave", on_click=leave, height=48),
-            sound,
+            sound, *reward_row,
             ft.Divider(),
             ft.Text("Your voice for a card", weight=ft.FontWeight.W_600),
             pick, ft.Row([record_btn, play_btn, delete_btn], wrap=True, spacing=8), status,
-        ], tight=True, spacing=10, scroll=ft.ScrollMode.AUTO)
+        ], tight=True, spacing=10, scroll=ft.ScrollMode.AUTO, key="kid-grown-up")
         dialog.actions = [ft.TextButton("Back to kid mode", key="kid-back", on_click=back, height=48)]
         self.shell.page.show_dialog(dialog)
 
