@@ -97,6 +97,16 @@ def stored(folder: Path, day: date = TODAY) -> dict[str, object]:
     return {it.id: it for it in practice.day(store, fam, day).items}
 
 
+async def until(app, pred, timeout: float = 5.0) -> None:
+    """Let the app work (a voice is made off the event loop) until `pred()` holds."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not pred():
+        assert loop.time() < end, "timed out"
+        await asyncio.sleep(0.02)
+        await app.settle()
+
+
 def voice_bytes(src: str) -> bytes:
     import base64
     head, _, body = src.partition(",")
@@ -315,6 +325,7 @@ def test_speaker_plays_a_voice_made_on_the_device(data):
         app = await open_app(data, Clock(MORNING))
         await app.click("kid-speak")
         player = app.shell.kid_view.voice_player
+        await until(app, lambda: invoked(app, "play"))
         wav = voice_bytes(player.src)
         assert wav[:4] == b"RIFF" and speech.wav_seconds(wav) > 1.0
         assert invoked(app, "play")
@@ -335,6 +346,7 @@ def test_the_voice_stops_when_the_card_changes_and_late_reports_do_no_harm(data)
         app = await open_app(data, Clock(MORNING))
         player = app.shell.kid_view.voice_player
         await app.click("kid-speak")
+        await until(app, lambda: invoked(app, "play"))
         await app.fire(player, "state_change", {"state": "playing"})
         pauses = len(invoked(app, "pause"))
         await pass_safety(app)
@@ -355,6 +367,7 @@ def test_a_parents_recording_is_used_first(data, monkeypatch):
     async def go():
         app = await open_app(data, Clock(MORNING))
         await app.click("kid-speak")
+        await until(app, lambda: invoked(app, "play"))
         assert voice_bytes(app.shell.kid_view.voice_player.src) == rec
     run(go())
 

@@ -420,7 +420,8 @@ class KidView:
 
     async def speak(self, item: ScheduledItem) -> None:
         try:
-            voice = self.state.kid_voice(item, self._steps(item))
+            # making a voice takes a moment: off the event loop, so other devices stay live
+            voice = await asyncio.to_thread(self.state.kid_voice, item, self._steps(item))
         except ServiceError as exc:
             widgets.snack(self.shell.page, str(exc), error=True)
             return
