@@ -698,3 +698,15 @@ def test_the_familys_photo_of_the_reward_replaces_ours(data):
         await app.click("kid-back")
         assert reward_image() == "kid/reward-book.svg"
     run(go())
+
+
+def test_safety_of_a_choice_follows_the_option_picked():
+    from dataclasses import replace
+    from planner.views.kid_plan import safety_due
+    choice = _item(key="heavy-work", options=("wall-pushups", "heavy-carry"))
+    done_carry = replace(choice, id="y", status=Status.DONE, option="heavy-carry")
+    assert safety_due(choice, "Lift with bent knees", [choice], set(), "heavy-carry")
+    assert not safety_due(choice, "Lift with bent knees", [choice, done_carry], set(), "heavy-carry")
+    assert safety_due(choice, "Solid wall", [choice, done_carry], set(), "wall-pushups")
+    assert not safety_due(choice, "Solid wall", [choice], {(TODAY.isoformat(), "wall-pushups")}, "wall-pushups")
+    assert not safety_due(choice, "", [choice], set(), "wall-pushups")

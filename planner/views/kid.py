@@ -307,7 +307,7 @@ class KidView:
         "I did it!"."""
         safety = self._safety(item)
         items_today = queue.open + queue.later + queue.done_today
-        if kid_plan.safety_due(item, safety, items_today, self.safety_read):
+        if kid_plan.safety_due(item, safety, items_today, self.safety_read, self.chosen.get(item.id)):
             return ft.Container(ft.Column([
                 ft.Row([ft.Image(src=kid_picture("safety.svg"), width=84, height=84,
                                  semantics_label="Grown-up first"),
@@ -394,7 +394,7 @@ class KidView:
         self._update()
 
     def safety_ok(self, item: ScheduledItem) -> None:
-        self.safety_read.add((item.date.isoformat(), item.key))
+        self.safety_read.add((item.date.isoformat(), self.chosen.get(item.id) or item.key))
         self.refresh()
         self._update()
 

@@ -130,11 +130,14 @@ def reward_picture(name: str) -> str:
     return f"{KID_ASSETS}/reward-gift.svg"
 
 
-def safety_due(item: ScheduledItem, safety: str, items_today, read: set[tuple[str, str]]) -> bool:
+def safety_due(item: ScheduledItem, safety: str, items_today, read: set[tuple[str, str]],
+               activity: str | None = None) -> bool:
     """The safety card comes before "I did it!" on an activity's first use each day: when it has
-    safety text, nothing of the same activity is done yet today and no grown-up read it today."""
+    safety text, nothing of the same activity is done yet today and no grown-up read it today.
+    For a choice, the activity is the option picked."""
     if not safety.strip():
         return False
-    if (item.date.isoformat(), item.key) in read:
+    activity = activity or item.key
+    if (item.date.isoformat(), activity) in read:
         return False
-    return not any(i.key == item.key and i.status is not Status.PLANNED for i in items_today)
+    return not any((i.option or i.key) == activity and i.status is not Status.PLANNED for i in items_today)
