@@ -131,7 +131,10 @@ class TodayView:
                 ft.Container(widgets.picture(self.state.picture(it.key, it.picture), 56, it.title),
                              key=f"pic-{it.id}"),
                 ft.Column(info, spacing=0, expand=True, tight=True),
-                ft.Container(check, width=widgets.TOUCH, height=widgets.TOUCH, alignment=ft.Alignment.CENTER),
+                ft.Container(check if editable else ft.Icon(
+                    ft.Icons.RADIO_BUTTON_UNCHECKED, color="#9AA5A1", semantics_label=f"{name}: planned"),
+                    width=widgets.TOUCH, height=widgets.TOUCH, alignment=ft.Alignment.CENTER,
+                    key=None if editable else f"planned-{it.id}"),
                 widgets.icon_button(ft.Icons.MORE_VERT, f"More for {name}", f"more-{it.id}",
                                     on_click=lambda e, item=it: self.open_item(item)),
             ], spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER),
