@@ -293,6 +293,16 @@ def test_format_2_screens(browser, v2_server):
     page.get_by_role("button", name="Heavy work carrying, chosen").wait_for(timeout=10000)
     page.keyboard.press("Escape")
     page.wait_for_timeout(500)
+    # Safety first: on a coming day the sheet opens (read-only) with "Stop if" above the steps.
+    page.get_by_role("button", name="Next day").click()
+    page.get_by_role("button", name="More for Tweezer pick-up, afternoon").click()
+    stop = page.get_by_text("Stop if: Her hand cramps").first
+    stop.wait_for(timeout=10000)
+    steps = page.get_by_text("How to do it").first
+    assert stop.bounding_box()["y"] < steps.bounding_box()["y"]
+    shot(page, "v2-safety-first")
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(500)
     page.get_by_role("tab", name="Plan").click()
     page.get_by_role("button", name="Rate goal").first.wait_for(timeout=10000)
     shot(page, "v2-plan-goals")
