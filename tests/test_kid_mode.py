@@ -24,6 +24,7 @@ from planner.core.model import Status  # noqa: E402
 from planner.demo import import_demo  # noqa: E402
 from planner.library import load_library  # noqa: E402
 from planner.services import audio, household, plans, practice  # noqa: E402
+from planner.services.errors import ServiceError  # noqa: E402
 from planner.storage.store import Store  # noqa: E402
 from planner.views import kid as kid_module  # noqa: E402
 from planner.views import kid_widgets  # noqa: E402
@@ -394,12 +395,14 @@ def test_recordings_live_in_the_data_folder_and_in_backups(data):
     _, backup = state.backup()
     with zipfile.ZipFile(io.BytesIO(backup)) as z:
         assert any(n.endswith("audio/sam--zipping-coat.wav") for n in z.namelist())
-    with pytest.raises(household.ServiceError if hasattr(household, "ServiceError") else Exception):
+    with pytest.raises(ServiceError, match="not a WAV"):
         audio.save_recording(store, "sam", "zipping-coat", b"not a wav file at all")
-    with pytest.raises(Exception, match="too short"):
+    with pytest.raises(ServiceError, match="too short"):
         audio.save_recording(store, "sam", "zipping-coat", speech.pcm16_wav(b"\x00\x00" * 100, 16000))
-    with pytest.raises(Exception):
+    with pytest.raises(ServiceError):
         audio.save_recording(store, "sam", "../escape", rec)
+    with pytest.raises(ServiceError):
+        audio.save_recording(store, "sam--x", "zipping-coat", rec)
     assert (data / "audio" / name).read_bytes() == rec           # refused writes change nothing
     audio.remove_recording(store, "sam", "zipping-coat")
     assert audio.recording(store, "sam", "zipping-coat") is None
@@ -710,3 +713,25 @@ def test_safety_of_a_choice_follows_the_option_picked():
     assert safety_due(choice, "Solid wall", [choice, done_carry], set(), "wall-pushups")
     assert not safety_due(choice, "Solid wall", [choice], {(TODAY.isoformat(), "wall-pushups")}, "wall-pushups")
     assert not safety_due(choice, "", [choice], set(), "wall-pushups")
+
+
+def test_speech_helpers():
+    text = speech.spoken_text("Push the wall!", ["Stand tall", "Push  ten times."] + ["More words here"] * 40)
+    assert text.startswith("Push the wall. Stand tall. Push ten times.") and len(text) <= speech.MAX_CHARS
+    assert text.endswith(".")
+    pcm = b"".join(i.to_bytes(2, "little", signed=True) for i in range(-200, 200)) * 10
+    wav = speech.pcm16_wav(pcm, 22050)
+    broken = wav[:4] + b"\xff\xff\xff\x7f" + wav[8:40] + b"\xff\xff\xff\x7f" + wav[44:]
+    assert speech.fix_wav_sizes(broken) == wav                       # espeak-ng's placeholder sizes
+    half = speech.halve_rate(wav)
+    assert abs(speech.wav_seconds(half) - speech.wav_seconds(wav)) < 0.01 and len(half) < len(wav) * 0.6
+    chime = speech.chime_wav()
+    assert 0.5 < speech.wav_seconds(chime) < 2.0
+    assert (Path(__file__).parent.parent / "assets" / "kid" / "chime.wav").read_bytes() == chime
+
+
+def test_no_speech_program_means_no_generated_voice(monkeypatch):
+    monkeypatch.setattr(speech, "engine", lambda: None)
+    speech.synthesize.cache_clear()
+    assert speech.synthesize("Push the wall.") is None and not speech.available()
+    speech.synthesize.cache_clear()
