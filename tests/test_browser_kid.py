@@ -328,3 +328,30 @@ def test_a_choice_as_pictures_and_stars_toward_the_reward_picture(browser, tmp_p
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=5)
+
+
+def test_pin_gate_keeps_focus_after_a_wrong_pin(browser, kid_server):
+    from planner.services import household
+    from planner.storage.store import Store
+    url, data = kid_server()
+    household.set_pin(Store(data), "2468")
+    ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    page = ctx.new_page()
+    page.goto(url)
+    page.wait_for_function("document.querySelector('flt-semantics-placeholder') !== null", timeout=60000)
+    page.wait_for_timeout(1500)
+    page.evaluate("document.querySelector('flt-semantics-placeholder')?.click()")
+    page.get_by_role("button", name="Kid mode").click(timeout=30000)
+    lock = page.get_by_role("button", name="Grown-ups: enter the PIN to leave kid mode")
+    lock.wait_for(timeout=10000)                   # with a PIN: no PIN offer, a lock to tap
+    box = lock.bounding_box()
+    assert box["width"] >= 48 and box["height"] >= 48
+    lock.click()
+    page.wait_for_timeout(800)
+    page.keyboard.type("1111")
+    page.keyboard.press("Enter")
+    page.get_by_text("Wrong PIN").wait_for(timeout=5000)
+    shot(page, "16-wrong-pin")
+    page.keyboard.type("2468")                     # no tap on the field: it kept the focus
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Leave kid mode").wait_for(timeout=5000)
