@@ -599,6 +599,8 @@ def test_builder_writes_format_2_with_precautions_choice_as_needed_phases_and_go
         await app.set_value("draft-tweezers-pickup-phase-minutes", "8")
         await app.click("draft-tweezers-pickup-phase-add")
         assert app.by_key("draft-tweezers-pickup-phase-0").value == "From week 3: Standard, 8 min"
+        await app.set_value("draft-tweezers-pickup-until", "2027-01-31")
+        await toggle(app, "draft-tweezers-pickup-budget", False)
         await app.click("lib-add-calm-down-corner")
         await app.select("draft-calm-down-corner-freq", "needed")
         # A choice menu of two library activities, twice on each school day.
@@ -634,6 +636,7 @@ def test_builder_writes_format_2_with_precautions_choice_as_needed_phases_and_go
         tw = acts["tweezers-pickup"]
         assert tw.level == "easier" and tw.stop_if == "Her hand cramps" and tw.progress_after_easy == 3
         assert [(p.level, p.minutes) for p in tw.phases] == [("standard", 8)]
+        assert tw.valid_until == date(2027, 1, 31) and tw.counts_toward_budget is False
         assert acts["calm-down-corner"].as_needed
         hw = acts["heavy-work"]
         assert hw.options == ("wall-pushups", "heavy-carry") and hw.frequency.per_day == 2

@@ -71,6 +71,7 @@ class DraftActivity:
     @property
     def is_v2(self) -> bool:
         return bool(self.choice or any(v not in (None, "", [], False) for v in self.v2.values())
+                    or self.v2.get("counts_toward_budget") is False
                     or self.kind == "needed" or "after-school" in self.slots
                     or (self.kind == "days" and self.per_day.strip() not in ("", "1")))
 
@@ -283,6 +284,14 @@ def set_field(a: DraftActivity, name: str, value: Any) -> None:
         a.v2.pop(name, None)
     else:
         a.v2[name] = value.strip() if isinstance(value, str) else value
+
+
+def set_budget_counted(a: DraftActivity, counted: bool) -> None:
+    """A routine that happens anyway (tooth brushing) need not use the practice-time budget."""
+    if counted:
+        a.v2.pop("counts_toward_budget", None)
+    else:
+        a.v2["counts_toward_budget"] = False
 
 
 def add_phase(a: DraftActivity, week: str, level: str | None, minutes: str) -> None:

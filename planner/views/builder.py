@@ -346,6 +346,15 @@ class BuilderView:
                       + [ft.DropdownOption(key=lv, text=rows.LEVEL_LABELS[lv]) for lv in LEVELS],
                       on_select=lambda e: self._set(a, "level", None if e.control.value == ANY else e.control.value)),
         ], wrap=True, spacing=8, vertical_alignment=ft.CrossAxisAlignment.CENTER))
+        out.append(ft.Row([
+            ft.TextField(label="From (YYYY-MM-DD)", value=str(a.v2.get("from", "")), width=170,
+                         key=f"draft-{k}-from", hint_text="optional", on_change=field_setter("from")),
+            ft.TextField(label="Until (YYYY-MM-DD)", value=str(a.v2.get("until", "")), width=170,
+                         key=f"draft-{k}-until", hint_text="optional", on_change=field_setter("until")),
+        ], wrap=True, spacing=8, run_spacing=8))
+        out.append(_chip("Uses the daily practice time", a.v2.get("counts_toward_budget") is not False,
+                         f"draft-{k}-budget", f"{title} uses the daily practice time",
+                         lambda on: self._budget(a, on)))
         for name, label in drafts.TEXT_FIELDS.items():
             out.append(ft.TextField(label=f"{label} (optional)", value=str(a.v2.get(name, "")), max_length=500,
                                     multiline=True, key=f"draft-{k}-{name}", on_change=field_setter(name)))
@@ -623,6 +632,10 @@ class BuilderView:
 
     def _set(self, a: DraftActivity, name: str, value) -> None:
         drafts.set_field(a, name, value)
+        self.revalidate("activities")
+
+    def _budget(self, a: DraftActivity, on: bool) -> None:
+        drafts.set_budget_counted(a, on)
         self.revalidate("activities")
 
     def _checked(self, a: DraftActivity, p: str, on: bool) -> None:
