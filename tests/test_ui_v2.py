@@ -751,3 +751,41 @@ def test_every_saved_change_is_announced_whatever_screen_made_it(data):
                 break
         assert tablet_shell.live_version == 2
     run(go())
+
+
+def test_own_activity_with_safety_writes_format_2_and_the_sheet_shows_it_first(tmp_path):
+    from planner.core import importer
+    from planner.library import load_library, picture_names
+    folder = tmp_path / "data"
+
+    async def go():
+        app = await open_app(folder)
+        await open_builder(app)
+        await app.set_value("draft-child", "Lea")
+        await app.set_value("draft-start", "2026-11-23")
+        await app.set_value("own-title", "Feed the fish")
+        await app.select("own-area", "self-care")
+        await app.set_value("own-steps", "Open the lid\nPinch a little food")
+        await app.set_value("own-safety", "Wash hands after touching the tank")
+        await app.click("own-add")
+        await app.click("plan-export")
+        data = app.conn.saved[-1]["src_bytes"]
+        assert json.loads(data)["format"] == "ot-home-plan/2"
+        plan = importer.parse_plan_json(data, load_library(), picture_names())
+        assert plan.activity("feed-the-fish").safety == "Wash hands after touching the tank"
+        await app.click("plan-use")
+        await app.click("plan-apply")
+        fish = [it for it in items_on(folder, TODAY) if it.key == "feed-the-fish"]
+        day = TODAY
+        if not fish:                                        # 3x a week: find its next day
+            for n in range(1, 7):
+                fish = [it for it in items_on(folder, TODAY - timedelta(days=n)) if it.key == "feed-the-fish"]
+                if fish:
+                    day = TODAY - timedelta(days=n)
+                    break
+        app2 = await open_app(folder, today=day)
+        await app2.click(f"more-{fish[0].id}")
+        assert app2.text_of("sheet-safety") == "Wash hands after touching the tank"
+        pos = order(app2, "item-sheet", ["sheet-safety", "sheet-steps"])
+        assert pos == sorted(pos)
+    run(go())

@@ -72,6 +72,7 @@ class DraftActivity:
     def is_v2(self) -> bool:
         return bool(self.choice or any(v not in (None, "", [], False) for v in self.v2.values())
                     or self.v2.get("counts_toward_budget") is False
+                    or any((self.custom or {}).get(k) for k in ("materials", "easier", "harder", "safety"))
                     or self.kind == "needed" or "after-school" in self.slots
                     or (self.kind == "days" and self.per_day.strip() not in ("", "1")))
 
@@ -230,7 +231,7 @@ def add_library_activity(d: Draft, lib: LibraryActivity) -> DraftActivity | None
 
 
 def add_custom_activity(d: Draft, title: str, area: str | None, steps_text: str = "",
-                        setting: str = "table-top") -> DraftActivity | str:
+                        setting: str = "table-top", safety: str = "") -> DraftActivity | str:
     """A therapist's own activity; returns it, or a plain-words reason it cannot be added."""
     title = " ".join((title or "").split())
     if not title:
@@ -246,6 +247,9 @@ def add_custom_activity(d: Draft, title: str, area: str | None, steps_text: str 
     custom: dict[str, Any] = {"id": key, "title": title, "area": area, "setting": setting}
     if steps:
         custom["steps"] = steps
+    safety = " ".join((safety or "").split())
+    if safety:
+        custom["safety"] = safety          # plan format 2: shown before the steps
     a = DraftActivity(key=key, kind="week", count=str(max(1, min(3, d.practice_days))), minutes="5",
                       slots=["afternoon"], custom=custom,
                       goal=next((g.id for g in d.goals if g.area == area), None)

@@ -509,13 +509,15 @@ class BuilderView:
             ], wrap=True, spacing=8),
             ft.TextField(label="Steps, one per line (optional)", value=self.own["steps"], multiline=True,
                          min_lines=2, max_lines=6, key="own-steps", on_change=setter("steps")),
+            ft.TextField(label="Safety (optional; shown before the steps)", value=self.own.get("safety", ""),
+                         multiline=True, max_length=300, key="own-safety", on_change=setter("safety")),
             ft.FilledTonalButton("Add my activity", icon=ft.Icons.ADD, key="own-add", height=widgets.TOUCH,
                                  on_click=lambda e: self._add_own()),
             key="draft-own")
 
     def _add_own(self) -> None:
         got = drafts.add_custom_activity(self.draft, self.own["title"], self.own["area"], self.own["steps"],
-                                         self.own["setting"] or "table-top")
+                                         self.own["setting"] or "table-top", self.own.get("safety") or "")
         if isinstance(got, str):
             widgets.snack(self.shell.page, got, error=True)
             return
