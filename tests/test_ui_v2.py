@@ -789,3 +789,18 @@ def test_own_activity_with_safety_writes_format_2_and_the_sheet_shows_it_first(t
         pos = order(app2, "item-sheet", ["sheet-safety", "sheet-steps"])
         assert pos == sorted(pos)
     run(go())
+
+
+def test_an_import_error_speaks_the_apps_words(tmp_path):
+    folder = tmp_path / "data"
+    doc = v2_doc()
+    doc["activities"][2]["activity"] = "no-such-activity"
+
+    async def go():
+        app = await open_app(folder)
+        app.conn.picked_files = [{"name": "maya.json", "bytes": json.dumps(doc).encode()}]
+        await app.click("plan-import")
+        err = app.by_key("plan-error").value
+        assert "no-such-activity" in err and "`planner" not in err and "planner library" not in err
+        assert not folder.exists() or not (folder / "plans.json").exists()
+    run(go())
