@@ -131,7 +131,8 @@ class PlanView:
         dialog = ft.AlertDialog(
             title=ft.Text(f"Rate: {goal.text}", size=18),
             content=ft.Column(key="rate-dialog", controls=[ft.Text("Where is the child today? (Goal Attainment Scaling, -2 to +2)", size=13),
-                               levels, note, error], tight=True, spacing=8, scroll=ft.ScrollMode.AUTO),
+                               levels, note, error], tight=True, spacing=8),
+            scrollable=True,
             actions=[ft.TextButton("Cancel", key="rate-cancel", on_click=lambda e: widgets.close(dialog)),
                      ft.FilledButton("Save rating", key="rate-save", on_click=save)])
         self.shell.page.show_dialog(dialog)
