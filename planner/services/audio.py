@@ -11,7 +11,6 @@ from pathlib import Path
 
 from planner import speech
 from planner.services.errors import ServiceError
-from planner.storage.atomic import atomic_write_bytes
 from planner.storage.store import Store, StoreError
 
 AUDIO_DIR = "audio"
@@ -28,8 +27,6 @@ class Voice:
     source: str          # "recorded" (a parent's voice) or "generated" (made on this device)
 
 
-def audio_dir(store: Store) -> Path:
-    return store.dir / AUDIO_DIR
 
 
 def _name(child: str, activity: str, kind: str) -> str:
@@ -46,8 +43,8 @@ def recording(store: Store, child: str, activity: str) -> Voice | None:
     """The parent's recording for this child's card, or None."""
     for kind in KINDS:
         try:
-            data = (audio_dir(store) / _name(child, activity, kind)).read_bytes()
-        except (OSError, ServiceError):
+            data = store.read_media(AUDIO_DIR, _name(child, activity, kind))
+        except ServiceError:
             continue
         if data:
             return Voice(data, kind, "recorded")
@@ -55,19 +52,17 @@ def recording(store: Store, child: str, activity: str) -> Voice | None:
 
 
 def has_recording(store: Store, child: str, activity: str) -> bool:
-    return any((audio_dir(store) / _name(child, activity, k)).is_file() for k in KINDS)
+    names = set(store.media_names(AUDIO_DIR))
+    return any(_name(child, activity, k) in names for k in KINDS)
 
 
 def recorded(store: Store, child: str) -> set[str]:
     """The activities of this child that have a recording."""
-    folder = audio_dir(store)
-    if not folder.is_dir():
-        return set()
     out = set()
-    for p in folder.iterdir():
-        stem, dot, kind = p.name.rpartition(".")
+    for name in store.media_names(AUDIO_DIR):
+        stem, dot, kind = name.rpartition(".")
         who, sep, activity = stem.partition("--")
-        if dot and sep and who == child and kind in KINDS and p.is_file():
+        if dot and sep and who == child and kind in KINDS:
             out.add(activity)
     return out
 
@@ -86,13 +81,8 @@ def save_recording(store: Store, child: str, activity: str, data: bytes, kind: s
         if speech.wav_seconds(data) < MIN_SECONDS:
             raise ServiceError("the recording is too short: hold on a little longer")
     try:
-        with store.writing():
-            folder = audio_dir(store)
-            folder.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(folder / name, data, keep_backup=False)
-            for other in KINDS:
-                if other != kind:
-                    (folder / _name(child, activity, other)).unlink(missing_ok=True)
+        store.write_media(AUDIO_DIR, name, data,
+                          replaces=tuple(_name(child, activity, k) for k in KINDS if k != kind))
     except StoreError as exc:
         raise ServiceError(str(exc)) from None
     except OSError as exc:
@@ -102,9 +92,7 @@ def save_recording(store: Store, child: str, activity: str, data: bytes, kind: s
 
 def remove_recording(store: Store, child: str, activity: str) -> None:
     try:
-        with store.writing():
-            for kind in KINDS:
-                (audio_dir(store) / _name(child, activity, kind)).unlink(missing_ok=True)
+        store.remove_media(AUDIO_DIR, tuple(_name(child, activity, k) for k in KINDS))
     except StoreError as exc:
         raise ServiceError(str(exc)) from None
     except OSError as exc:

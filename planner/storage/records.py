@@ -122,6 +122,8 @@ class HouseholdSettings:
     pin_locked_until: str | None = None      # ISO time; no try is checked before it
     slot_times: Mapping[str, str] = field(default_factory=dict)
     kid_mode: bool = False
+    kid_sound: bool = True                   # kid mode's chime and spoken prompts
+    pin_offered: bool = False                # kid mode has asked once for a PIN (skippable)
     child: str | None = None                 # the child the app shows
     paper: str | None = None                 # report paper size chosen in the app
     fhir_server: str | None = None
@@ -131,6 +133,7 @@ class HouseholdSettings:
         return {"pin_hash": self.pin_hash, "pin_salt": self.pin_salt, "pin_kdf": self.pin_kdf,
                 "pin_failures": self.pin_failures, "pin_locked_until": self.pin_locked_until,
                 "slot_times": dict(self.slot_times), "kid_mode": self.kid_mode, "child": self.child,
+                "kid_sound": self.kid_sound, "pin_offered": self.pin_offered,
                 "paper": self.paper, "fhir_server": self.fhir_server, "fhir_token": self.fhir_token}
 
     @classmethod
@@ -148,6 +151,8 @@ class HouseholdSettings:
                    pin_locked_until=opt("pin_locked_until"),
                    slot_times={_str(k, "slot"): _str(v, "slot time") for k, v in times.items()},
                    kid_mode=bool(d.get("kid_mode")), child=opt("child"), paper=opt("paper"),
+                   kid_sound=d.get("kid_sound", True) is not False,
+                   pin_offered=bool(d.get("pin_offered")),
                    fhir_server=opt("fhir_server"), fhir_token=opt("fhir_token"))
 
     def changed(self, **changes: Any) -> "HouseholdSettings":

@@ -510,28 +510,64 @@ class Store:
 
     def write_photo(self, filename: str, data: bytes, after: Callable[[], Any] | None = None) -> None:
         """Save a photo file, then (still under the lock) run `after` (the settings change)."""
-        if "/" in filename or filename.startswith("."):
-            raise StoreError(f"not a photo file name: {filename!r}")
+        self.write_media("photos", filename, data, after=after)
+
+    def read_photo(self, filename: str) -> bytes | None:
+        return self.read_media("photos", filename)
+
+    def remove_photo(self, filename: str, after: Callable[[], Any] | None = None) -> None:
+        self.remove_media("photos", (filename,), after)
+
+    # ------------------------------------------------------------ the family's recordings
+    MEDIA = ("photos", "audio")
+
+    def _media(self, folder: str, filename: str) -> Path | None:
+        if folder not in self.MEDIA or not filename or "/" in filename or "\\" in filename \
+                or filename.startswith("."):
+            return None
+        return self.dir / folder / filename
+
+    def write_media(self, folder: str, filename: str, data: bytes, *, replaces: tuple[str, ...] = (),
+                    after: Callable[[], Any] | None = None) -> None:
+        """Save a file of the family's own (a photo, a recorded voice) crash-safely, removing the
+        files it `replaces`, then (still under the lock) run `after`."""
+        path = self._media(folder, filename)
+        if path is None:
+            raise StoreError(f"not a file name we keep: {filename!r}")
         with self.writing():
-            self.photos_dir.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(self.photos_dir / filename, data, keep_backup=False)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(path, data, keep_backup=False)
+            for other in replaces:
+                old = self._media(folder, other)
+                if old is not None and old != path:
+                    old.unlink(missing_ok=True)
             if after:
                 after()
 
-    def read_photo(self, filename: str) -> bytes | None:
-        if "/" in filename or filename.startswith("."):
+    def read_media(self, folder: str, filename: str) -> bytes | None:
+        path = self._media(folder, filename)
+        if path is None:
             return None
         try:
-            return (self.photos_dir / filename).read_bytes()
+            return path.read_bytes()
         except OSError:
             return None
 
-    def remove_photo(self, filename: str, after: Callable[[], Any] | None = None) -> None:
+    def media_names(self, folder: str) -> list[str]:
+        base = self.dir / folder
+        if folder not in self.MEDIA or not base.is_dir():
+            return []
+        return sorted(p.name for p in base.iterdir() if p.is_file() and not p.name.startswith("."))
+
+    def remove_media(self, folder: str, filenames: tuple[str, ...],
+                     after: Callable[[], Any] | None = None) -> None:
         with self.writing():
             if after:
                 after()
-            if "/" not in filename and not filename.startswith("."):
-                (self.photos_dir / filename).unlink(missing_ok=True)
+            for name in filenames:
+                path = self._media(folder, name)
+                if path is not None:
+                    path.unlink(missing_ok=True)
 
     def close(self) -> None:
         for db in self._dbs.values():

@@ -332,16 +332,22 @@ class AppState:
     # ------------------------------------------------------------ kid mode: time, voice, sound
     # Kept in memory until HouseholdSettings has fields for them (kid_sound, pin_offered).
     def kid_sound(self) -> bool:
-        return getattr(self, "_kid_sound", True)
+        try:
+            return self.household().kid_sound
+        except ServiceError:
+            return True
 
     def set_kid_sound(self, on: bool) -> None:
-        self._kid_sound = bool(on)
+        household.update_household(self.store, kid_sound=bool(on))
 
     def pin_offered(self) -> bool:
-        return getattr(self, "_pin_offered", False)
+        try:
+            return self.household().pin_offered
+        except ServiceError:
+            return False
 
     def set_pin_offered(self) -> None:
-        self._pin_offered = True
+        household.update_household(self.store, pin_offered=True)
 
     def kid_queue(self):
         """What Kid mode shows now: the next item of the current or an earlier slot, by the
