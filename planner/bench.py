@@ -258,7 +258,7 @@ def run(rounds: int = 60, with_app: bool = True, cli: bool = False, children: in
         if children:
             many = Path(tmp) / "children"
             make_history(many, 5, children=children)
-            c_many = time_checkoffs_of(many, "Child 07", rounds)
+            c_many = time_checkoffs_of(many, f"Child {children // 2:02d}", rounds)
             extra["checkoff_p50_ms_20_children"] = _ms(c_many)["p50"]
             extra["checkoff_20_children_vs_1"] = round(_ms(c_many)["p50"] / max(_ms(c_big)["p50"], 1e-9), 2)
         if cli:
