@@ -15,6 +15,7 @@ import pytest
 from conftest import base_plan, folder_snapshot
 from planner.services import household, plans, practice
 from planner.core import importer
+from planner.core.model import WEEKDAYS
 from planner.demo import demo_plan, import_demo
 from planner.library import load_library, picture_names
 from planner.storage.store import Store
@@ -625,7 +626,7 @@ def test_draft_to_dict_builds_a_valid_plan():
     a = d.activity("ball-catching")
     assert a.goal == "catches-a-ball"                                          # goal of the same area
     doc = drafts.draft_to_dict(d)
-    assert doc["format"] == "ot-home-plan/1" and "plan_id" not in doc and doc["version"] == 1
+    assert doc["format"] == "ot-home-plan/2" and "plan_id" not in doc and doc["version"] == 1
     assert doc["child"] == {"name": "Lea"} and doc["start"] == "2026-11-30"
     assert doc["daily_minutes"] == {"weekday": 30, "weekend": 30}
     assert doc["goals"] == [{"id": "catches-a-ball", "text": "Catches a ball", "area": "gross-motor"}]
@@ -647,7 +648,10 @@ def test_draft_round_trips_an_existing_plan():
     assert c.ok, c.error
     again = importer.plan_to_dict(c.plan)
     want = importer.plan_to_dict(plan)
-    assert again == dict(want, version=2)
+    # The builder writes format 2; a format-1 plan keeps every day as a school day, so its days
+    # are scheduled exactly as before.
+    assert again == dict(want, version=2, format="ot-home-plan/2", school_days=list(WEEKDAYS))
+    assert c.plan.school_days == plan.school_days
     assert c.plan.activity("shoe-tying").custom and c.plan.activity("shoe-tying").steps
 
 

@@ -160,6 +160,8 @@ def draft_from_dict(doc: dict[str, Any]) -> Draft:
             d.precautions.append(p)
     if doc.get("school_days") is not None:
         d.school_days = list(doc["school_days"])
+    elif doc.get("format") == FORMAT:
+        d.school_days = list(WEEKDAYS)          # format 1 had no school days: every day was one
     for g in doc.get("goals") or ():
         gas = g.get("gas") or {}
         d.goals.append(DraftGoal(g["id"], g["text"], g.get("area"), baseline=g.get("baseline") or "",
@@ -452,14 +454,16 @@ def activity_entry(a: DraftActivity) -> dict[str, Any]:
 
 
 def draft_to_dict(d: Draft, known_versions: Mapping[str, int] | None = None) -> dict[str, Any]:
-    """The plan document of a draft ("ot-home-plan/1").
+    """The plan document of a draft: always "ot-home-plan/2" (school days, as-needed items,
+    choices and the rest can be added at any time; a format-1 plan opened here keeps every day as
+    a school day, as it had).
 
     A new draft gets its plan id from the child and the start date; when that id is
     already imported (`known_versions`: plan id -> highest version), the version goes
     one above it so the draft imports as a revision instead of clashing.
     """
-    v2 = d.is_v2
-    doc: dict[str, Any] = {"format": FORMAT_2 if v2 else FORMAT}
+    v2 = True
+    doc: dict[str, Any] = {"format": FORMAT_2}
     version = d.version
     if d.plan_id:
         doc["plan_id"] = d.plan_id
