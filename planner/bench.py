@@ -118,8 +118,12 @@ print("ok")
 def cli_processes(folder: Path, runs: int) -> dict[str, float]:
     """Whole processes, as a family's command line feels them: `planner done`, `planner schedule
     --days 1 --json`, and a Python process doing the same check-off in sqlite3 (WAL, FULL)."""
+    import compileall
     import os
     import subprocess
+    # An installed package has its bytecode; a checkout run with PYTHONDONTWRITEBYTECODE would
+    # compile every module in every process and time the compiler instead.
+    compileall.compile_dir(str(Path(__file__).resolve().parent), quiet=1)
     env = dict(os.environ, PLANNER_TODAY=TODAY.isoformat())
     store = Store(folder)
     family = household.load_family(store)
