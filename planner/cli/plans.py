@@ -116,7 +116,11 @@ def cmd_schedule(args: argparse.Namespace, store: Store, today: date) -> int:
             continue
         print(f"{head}  {d.planned_minutes} of {d.budget_minutes} min")
         for it in d.items:
-            print(f"  {MARKS[it.status]} {it.slot:<15} {it.title:<32} {it.dose_text():<12} {it.id}")
+            dose = it.dose_text() + (f", {it.level}" if it.level else "")
+            title = it.title + (f" ({' or '.join(it.options)})" if it.options and not it.option else "")
+            print(f"  {MARKS[it.status]} {it.slot:<15} {title:<32} {dose:<12} {it.id}".rstrip()
+                  if len(title) <= 32 and len(dose) <= 12 else
+                  f"  {MARKS[it.status]} {it.slot:<15} {title}, {dose}  {it.id}")
     needed = family.as_needed(first)
     if needed:
         print("when needed: " + ", ".join(f"{a.title} ({a.key})" for a in needed))
