@@ -548,8 +548,9 @@ def check(d: Draft, library: Mapping[str, LibraryActivity], pictures: set[str] |
     try:
         plan = importer.plan_from_dict(doc, dict(library), pictures)
     except PlanError as exc:
-        m = re.match(r"activities\[(\d+)\]", exc.where or "")
-        key = d.activities[int(m.group(1))].key if m and int(m.group(1)) < len(d.activities) else None
+        p = exc.path
+        i = p[1] if len(p) >= 2 and p[0] == "activities" and isinstance(p[1], int) else None
+        key = d.activities[i].key if i is not None and i < len(d.activities) else None
         return Check(doc, None, plain_error(exc, d, library), None, activity=key)
     return Check(doc, plan, "", scheduler.plan_load(plan), tuple(scheduler.plan_warnings(plan)))
 
@@ -582,18 +583,17 @@ def plain_error(exc: PlanError, d: Draft, library: Mapping[str, LibraryActivity]
     message = message.replace("needs at least 1 entry", "needs at least one")
     if where == "" or where is None:
         return _sentence(message)
-    m = re.fullmatch(r"activities\[(\d+)\](?:\.(\w+)(?:\[\d+\])?(?:\..*)?)?", where)
-    if m:
-        i = int(m.group(1))
+    path = exc.path
+    if len(path) >= 2 and path[0] == "activities" and isinstance(path[1], int):
+        i = path[1]
         a = d.activities[i] if i < len(d.activities) else None
         title = activity_title(a, library) if a else f"Activity {i + 1}"
-        part = ENTRY_WORDS.get(m.group(2) or "", m.group(2) or "")
+        field_name = path[2] if len(path) > 2 and isinstance(path[2], str) else ""
+        part = ENTRY_WORDS.get(field_name, field_name)
         return _sentence(f"{title}{', ' + part if part else ''}: {message}")
-    m = re.fullmatch(r"goals\[(\d+)\](?:\.(\w+))?", where)
-    if m:
-        return _sentence(f"Goal {int(m.group(1)) + 1}: {message}")
-    m = re.fullmatch(r"rest_days\[\d+\]", where)
-    if m:
+    if len(path) >= 2 and path[0] == "goals" and isinstance(path[1], int):
+        return _sentence(f"Goal {path[1] + 1}: {message}")
+    if path[:1] == ("rest_days",):
         where = "rest_days"
     return _sentence(f"{FIELD_WORDS.get(where, where)}: {message}")
 
