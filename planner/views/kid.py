@@ -684,12 +684,7 @@ class KidView:
         return speech.available()
 
     def _own_voice(self, activity: str | None) -> bytes | None:
-        from planner.services import audio
-        fam = self.state.family
-        if not activity or not fam:
-            return None
-        rec = audio.recording(self.state.store, fam.key, activity)
-        return rec.data if rec else None
+        return self.state.own_voice(activity)
 
     def _cards_today(self) -> list[tuple[str, str]]:
         seen: dict[str, str] = {}

@@ -6,11 +6,10 @@ from typing import TYPE_CHECKING, Callable
 
 import flet as ft
 
-from planner.services.plans import csv_problem
 from planner.core import importer, scheduler
 from planner.core.model import WEEKDAYS, Plan
 from planner.services.errors import ServiceError
-from planner.services.plans import ImportOutcome
+from planner.views.state import ImportOutcome
 from planner.core import draft as drafts
 from planner.core.activity import PRECAUTION_LABELS
 from planner.views import rows, widgets
@@ -161,7 +160,7 @@ class ImportFlow:
         else:
             self.data = data
             if self.state.looks_like_csv(name, data):
-                problem = csv_problem(data, name)
+                problem = self.state.csv_problem(data, name)
                 if problem:
                     self._fail(problem)
                 else:

@@ -377,3 +377,16 @@ class AppState:
         from planner.services import audio
         if self.family:
             audio.remove_recording(self.store, self.family.key, activity)
+
+    def own_voice(self, activity: str | None) -> bytes | None:
+        """The parent's recording for a card of the child shown, or None."""
+        from planner.services import audio
+        if not activity or not self.family:
+            return None
+        rec = audio.recording(self.store, self.family.key, activity)
+        return rec.data if rec else None
+
+    @staticmethod
+    def csv_problem(data: bytes, name: str) -> str:
+        """A spreadsheet's own problem (encoding, header) before asking for the plan's fields."""
+        return plans.csv_problem(data, name)
