@@ -67,7 +67,9 @@ label{display:flex;gap:12px;padding:16px;border-bottom:1px solid #ddd}</style></
 
 
 def chromium() -> str | None:
-    for cand in (os.environ.get("PLANNER_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+    """Debian's Chromium, or the one PLANNER_CHROMIUM names (Playwright's own download is never used)."""
+    for cand in (os.environ.get("PLANNER_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
+                 shutil.which("chromium-browser")):
         if cand and Path(cand).exists():
             return cand
     return None

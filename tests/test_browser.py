@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -19,27 +18,15 @@ from pathlib import Path
 
 import pytest
 
+from browser_support import ARGS, browser, chromium, free_port  # noqa: F401
+
 from conftest import ROOT
 
 pytestmark = pytest.mark.browser
 TODAY = "2026-11-27"
 SHOTS = ROOT / "build" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def chromium() -> str | None:
-    for cand in (os.environ.get("PLANNER_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
-                 shutil.which("chromium-browser")):
-        if cand and Path(cand).exists():
-            return cand
-    return None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def cli(data: Path, *args: str) -> subprocess.CompletedProcess:
@@ -52,19 +39,6 @@ def statuses(data: Path) -> dict[str, str]:
     doc = json.loads(cli(data, "schedule", "--days", "1", "--json").stdout)
     return {it["id"]: it["status"] for it in doc["days"][0]["items"]}
 
-
-@pytest.fixture(scope="module")
-def browser():
-    exe = chromium()
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is missing in CI (.ci/run installs it)")
-        pytest.skip("no chromium here; `make test` installs Debian's package")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=ARGS)
-        yield b
-        b.close()
 
 
 def start_server(data: Path):

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from browser_support import browser, chromium, free_port  # noqa: F401
+
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.browser
 TODAY = "2026-11-27"
@@ -41,33 +43,7 @@ ALL_OPEN = {"morning": "00:00", "midday": "00:00", "after-school": "00:00", "aft
             "before-homework": "00:00", "evening": "00:00", "bedtime": "00:00"}
 
 
-def chromium() -> str | None:
-    import shutil
-    for cand in (os.environ.get("PLANNER_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
-                 shutil.which("chromium-browser")):
-        if cand and Path(cand).exists():
-            return cand
-    return None
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    exe = chromium()
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is missing in CI")
-        pytest.skip("no chromium here")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=ARGS)
-        yield b
-        b.close()
 
 
 def make_data(folder: Path, slot_times: dict[str, str]) -> None:

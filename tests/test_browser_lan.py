@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -19,14 +18,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from browser_support import ARGS, browser, chromium, free_port  # noqa: F401
+
 from conftest import ROOT
 from planner import web
 
 pytestmark = pytest.mark.browser
 TODAY = "2026-11-27"
 SHOTS = ROOT / "build" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PHONE = {"width": 390, "height": 844}
 # Records Content-Security-Policy violations: a blocked request to another host is a failure too.
 WATCH_CSP = """window.__cspViolations = [];
@@ -39,31 +38,7 @@ WS_TRY = """url => new Promise(done => {
 })"""
 
 
-def chromium() -> str | None:
-    for cand in (os.environ.get("PLANNER_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
-        if cand and Path(cand).exists():
-            return cand
-    return None
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    exe = chromium()
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is missing in CI (.ci/run installs it)")
-        pytest.skip("no chromium here; `make test` installs Debian's package")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
