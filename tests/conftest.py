@@ -106,3 +106,35 @@ def cli(tmp_path, monkeypatch, capsys):
         return code, out, err
     run.data = data
     return run
+
+
+def v2_plan(**over) -> dict:
+    """A complete plan of format 2: a choice twice on school days, an as-needed item, tweezers in
+    phases, precautions and a goal with GAS levels."""
+    doc = {
+        "format": "ot-home-plan/2", "plan_id": "maya-v2", "version": 1,
+        "child": {"name": "Maya", "birth_date": "2020-06-14", "handedness": "left",
+                  "precautions": ["latex-allergy", {"id": "food-allergy", "text": "peanuts"}],
+                  "precaution_notes": "Carries an epinephrine pen"},
+        "start": "2026-11-23", "end": "2027-02-28",
+        "daily_minutes": {"weekday": 30, "weekend": 40}, "rest_days": ["sun"],
+        "goals": [{"id": "calm", "text": "Settles after school with a movement break",
+                   "baseline": "Needs an adult every day", "target": "4 of 5 school days on her own",
+                   "target_date": "2027-02-28",
+                   "gas": {"-2": "Needs help every day", "-1": "On her own 1-2 days",
+                           "0": "On her own 3 days", "+1": "On her own 4 days", "+2": "Every day"}},
+                  {"id": "pincer", "text": "Picks up small objects with thumb and finger"}],
+        "activities": [
+            {"choice": {"id": "heavy-work", "title": "Heavy work", "kid_title": "Push or carry",
+                        "options": ["wall-pushups", "heavy-carry"]},
+             "days": ["mon", "tue", "wed", "thu", "fri"], "times_per_day": 2,
+             "when": ["morning", "after-school"], "goal": "calm", "minutes": 3},
+            {"activity": "calm-down-corner", "as_needed": True, "goal": "calm",
+             "coaching": "Offer it early, before the meltdown"},
+            {"activity": "tweezers-pickup", "times_per_week": 3, "minutes": 5, "goal": "pincer",
+             "level": "easier", "phases": [{"week": 3, "level": "standard", "minutes": 8}],
+             "progress_after_easy": 3, "stop_if": "Her hand cramps"},
+        ],
+    }
+    doc.update(over)
+    return doc
