@@ -208,3 +208,17 @@ def test_two_stores_on_one_folder_see_each_others_writes(tmp_path):
     assert set(a.completions("maya", day, day)) == {rec(day, 1).item_id, rec(day, 2).item_id}
     a.put_completion("maya", rec(day, 3))
     assert len(b.completions("maya", day, day)) == 3
+
+
+def test_a_killed_writers_temp_file_goes_at_the_next_write_into_its_folder(tmp_path):
+    s = Store(tmp_path)
+    day = date(2026, 11, 27)
+    s.put_completion("maya", rec(day, 1))
+    strays = [tmp_path / ".tmp-plans.json.99999", tmp_path / "history" / "maya" / ".tmp-2026-W48.json.99999"]
+    for p in strays:
+        p.write_text("half")
+    s2 = Store(tmp_path)
+    assert set(s2.completions("maya", day, day)) == {rec(day, 1).item_id}       # reading leaves them
+    assert all(p.exists() for p in strays)
+    s2.put_completion("maya", rec(day, 2))
+    assert not any(p.exists() for p in strays)

@@ -88,6 +88,7 @@ class Store:
         self._schema_checked = False
         self._prepared = False              # stray temp files swept, schema checked (once)
         self._read_cache: dict[Path, tuple[tuple[int, int, int], dict[str, Any]]] = {}
+        self._swept: set[Path] = set()        # folders cleared of a killed writer's temp files
         self._reported: set[Path] = set()
 
     # ------------------------------------------------------------ basics
@@ -131,16 +132,26 @@ class Store:
                 if self._depth == 0:
                     self._lock.release()
 
+    def _sweep(self, folder: Path) -> None:
+        """Under the lock, before the first write into a folder: remove temp files a killed writer
+        left there (each write's temp file sits beside its target, so only that folder can hold
+        them; walking the whole data folder would cost more with every child and year)."""
+        if folder in self._swept:
+            return
+        self._swept.add(folder)
+        try:
+            with os.scandir(folder) as entries:
+                strays = [e.path for e in entries if e.name.startswith(TMP_MARK) and e.is_file()]
+        except OSError:
+            return
+        for stray in strays:
+            try:
+                os.unlink(stray)
+            except OSError:
+                pass
+
     def _prepare_for_writing(self) -> None:
-        for folder, _, names in os.walk(self.dir):
-            if "restore-copies" in Path(folder).relative_to(self.dir).parts:
-                continue
-            for name in names:
-                if name.startswith(TMP_MARK):
-                    try:
-                        os.unlink(Path(folder) / name)
-                    except OSError:
-                        pass
+        self._sweep(self.dir)
         if self._restore_leftovers():
             from planner.storage import backup
             backup.finish_interrupted_restore(self)
@@ -276,6 +287,7 @@ class Store:
         path = self.dir / rel
         db = self._dbs.get(path)
         if db is None:
+            self._sweep(path.parent)
             self._repair(path)
             path.parent.mkdir(parents=True, exist_ok=True)
             db = TinyDB(path, storage=AtomicJSONStorage)
@@ -535,6 +547,7 @@ class Store:
         if path is None:
             raise StoreError(f"not a file name we keep: {filename!r}")
         with self.writing():
+            self._sweep(path.parent)
             path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_bytes(path, data, keep_backup=False)
             for other in replaces:
@@ -574,6 +587,7 @@ class Store:
             db.close()
         self._dbs.clear()
         self._read_cache.clear()
+        self._swept.clear()
 
 
 def dump(doc: Any) -> bytes:
