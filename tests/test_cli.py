@@ -245,3 +245,21 @@ def test_a_later_import_wins_over_a_plan_waiting_to_start(cli, tmp_path):
     assert code == 0 and "from 2026-11-27" in out
     doc = json.loads(cli("schedule", "--from", "2026-12-07", "--days", "7", "--json")[1])
     assert sum(1 for d in doc["days"] for i in d["items"] if i["activity"] == "tweezers-pickup") == 1
+
+
+def test_output_into_a_closed_pipe_ends_quietly(tmp_path):
+    """`planner schedule | head -1`: the reader leaves early; no traceback, nothing stored."""
+    import os
+    import subprocess
+    import sys
+    env = dict(os.environ, PLANNER_TODAY="2026-11-27")
+    data = tmp_path / "data"
+    subprocess.run([sys.executable, "-m", "planner", "--data-dir", str(data), "demo"], env=env,
+                   check=True, capture_output=True)
+    proc = subprocess.Popen([sys.executable, "-m", "planner", "--data-dir", str(data), "schedule",
+                             "--days", "400"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert "Traceback" not in err and proc.returncode == 0, err
