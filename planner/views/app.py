@@ -12,6 +12,7 @@ import flet as ft
 from planner.library import ASSETS_DIR
 from planner.views import widgets
 from planner.views.kid import KidView
+from planner.views.navigator import Navigator
 from planner.views.plan import PlanView
 from planner.views.progress import ProgressView
 from planner.views.settings import SettingsView
@@ -34,8 +35,11 @@ class Shell:
         page.padding = 0
         page.bgcolor = "#FAFCFB"
         self.file_picker = ft.FilePicker()
-        self.views = {"today": TodayView(self), "week": WeekView(self), "progress": ProgressView(self),
-                      "plan": PlanView(self), "settings": SettingsView(self)}
+        self.navigator = Navigator(self)    # what the views may do to the app around them
+        nav = self.navigator
+        self.views = {"today": TodayView(state, nav), "week": WeekView(state, nav),
+                      "progress": ProgressView(state, nav), "plan": PlanView(state, nav),
+                      "settings": SettingsView(state, nav)}
         self.kid_view: KidView | None = None
         self.current = "today"
         self.sheet = None                   # the item sheet on screen, if any (live updates keep it)
@@ -45,7 +49,7 @@ class Shell:
             page.pubsub.subscribe_topic(LIVE_TOPIC, self._on_live)
         except Exception:                   # no pubsub (never in a served app)
             pass
-        self.nav = ft.NavigationBar(
+        self.nav_bar = ft.NavigationBar(
             key="nav", selected_index=0, on_change=lambda e: self.show_tab(TABS[e.control.selected_index]),
             destinations=[
                 ft.NavigationBarDestination(icon=ft.Icons.TODAY_OUTLINED, selected_icon=ft.Icons.TODAY, label="Today"),
@@ -68,13 +72,13 @@ class Shell:
             ])
         self.frame = ft.Container(expand=True)
         page.appbar = self.appbar
-        page.navigation_bar = self.nav
+        page.navigation_bar = self.nav_bar
         page.on_resize = lambda e: self._fit(getattr(e, "width", None))
         page.add(ft.SafeArea(ft.Row([self.frame], alignment=ft.MainAxisAlignment.CENTER, expand=True,
                                     vertical_alignment=ft.CrossAxisAlignment.STRETCH), expand=True))
         self._fit(page.width)
         for notice in state.notices:
-            widgets.snack(page, notice, error=True)
+            nav.snack(notice, error=True)
         if state.kid_mode and state.has_plan:
             self.enter_kid_mode()
         else:
@@ -92,14 +96,19 @@ class Shell:
         self.current = name
         view = self.views[name]
         if name in TABS:
-            self.nav.selected_index = TABS.index(name)
+            self.nav_bar.selected_index = TABS.index(name)
         self._set_title()
-        if self.frame.content is not view.control:
-            # Put the view back on screen as it was last sent, then rebuild it in place:
-            # changing a control while it is off screen makes Flet send it twice.
-            self.frame.content = view.control
+        self._show(view.control, view.refresh)
+
+    def _show(self, control: ft.Control, rebuild: Callable[[], None]) -> None:
+        """The one way a screen goes into the frame. Put it back on screen as it was last sent, then
+        rebuild it in place: a control changed while off screen and re-attached in the same update
+        reaches the browser twice (whole, then as edits), which breaks the page when the rebuilt
+        list has fewer rows (Today after an import, for one)."""
+        if self.frame.content is not control:
+            self.frame.content = control
             self.page.update()
-        view.refresh()
+        rebuild()
         self.page.update()
 
     def _set_title(self) -> None:
@@ -155,16 +164,13 @@ class Shell:
     # ------------------------------------------------------------ kid mode
     def enter_kid_mode(self) -> None:
         if not self.state.has_plan:
-            widgets.snack(self.page, "Import a plan first", error=True)
+            self.navigator.snack("Import a plan first", error=True)
             return
         self.state.set_kid_mode(True)
-        self.kid_view = KidView(self)
+        self.kid_view = KidView(self.state, self.navigator)
         self.page.appbar = None
         self.page.navigation_bar = None
-        self.frame.content = self.kid_view.control
-        self.page.update()
-        self.kid_view.refresh()
-        self.page.update()
+        self._show(self.kid_view.control, self.kid_view.refresh)
 
     def leave_kid_mode(self) -> None:
         self.state.set_kid_mode(False)
@@ -172,7 +178,7 @@ class Shell:
             self.kid_view.timer.stop()
         self.kid_view = None
         self.page.appbar = self.appbar
-        self.page.navigation_bar = self.nav
+        self.page.navigation_bar = self.nav_bar
         self.state.viewing = self.state.today
         self.show_tab("today")
 

@@ -48,7 +48,7 @@ def _chip(label: str, selected: bool, key: str, tooltip: str, on: Callable[[bool
 class BuilderView:
     def __init__(self, view: "PlanView", draft: Draft):
         self.view = view
-        self.shell = view.shell
+        self.nav = view.nav
         self.state = view.state
         self.draft = draft
         self.library = load_library()
@@ -519,10 +519,10 @@ class BuilderView:
         got = drafts.add_custom_activity(self.draft, self.own["title"], self.own["area"], self.own["steps"],
                                          self.own["setting"] or "table-top", self.own.get("safety") or "")
         if isinstance(got, str):
-            widgets.snack(self.shell.page, got, error=True)
+            self.nav.snack(got, error=True)
             return
         self.open_keys.add(got.key)
-        widgets.snack(self.shell.page, f"Added {got.custom['title']}")
+        self.nav.snack(f"Added {got.custom['title']}")
         self.own = {"title": "", "area": None, "steps": "", "setting": "table-top"}
         self.revalidate("activities", "own")
 
@@ -584,7 +584,7 @@ class BuilderView:
 
     def _add_goal(self) -> None:
         if drafts.add_goal(self.draft, self.goal_text, self.goal_area) is None:
-            widgets.snack(self.shell.page, "Write the goal first", error=True)
+            self.nav.snack("Write the goal first", error=True)
             return
         self.goal_text, self.goal_area = "", None
         self.revalidate("goals", "activities")
@@ -597,7 +597,7 @@ class BuilderView:
         if drafts.add_library_activity(self.draft, lib) is None:
             return
         self.open_keys.add(lib.id)
-        widgets.snack(self.shell.page, f"Added {lib.title}")
+        self.nav.snack(f"Added {lib.title}")
         self.revalidate("activities", "library")
 
     def _remove(self, key: str) -> None:
@@ -648,7 +648,7 @@ class BuilderView:
     def _add_phase(self, a: DraftActivity) -> None:
         pending = self.phase_inputs.get(a.key) or {}
         if not (pending.get("week") or "").strip():
-            widgets.snack(self.shell.page, "Give the week the step starts, for example 3", error=True)
+            self.nav.snack("Give the week the step starts, for example 3", error=True)
             return
         drafts.add_phase(a, pending["week"], pending.get("level"), pending.get("minutes") or "")
         self.phase_inputs[a.key] = {"week": "", "level": None, "minutes": ""}
@@ -671,10 +671,10 @@ class BuilderView:
     def _add_choice(self) -> None:
         got = drafts.add_choice(self.draft, self.choice["title"], self.choice["options"], self.library)
         if isinstance(got, str):
-            widgets.snack(self.shell.page, got, error=True)
+            self.nav.snack(got, error=True)
             return
         self.open_keys.add(got.key)
-        widgets.snack(self.shell.page, f"Added the choice {got.choice['title']}")
+        self.nav.snack(f"Added the choice {got.choice['title']}")
         self.choice = {"title": "", "options": []}
         self.revalidate("activities", "choice")
 
@@ -712,17 +712,16 @@ class BuilderView:
         data = self.plan_bytes()
         if data is None:
             self.revalidate()
-            widgets.snack(self.shell.page, self.check.error or "The plan is not complete yet", error=True)
+            self.nav.snack(self.check.error or "The plan is not complete yet", error=True)
             return
         name = f"{self.check.plan.plan_id}.json"
-        await self.shell.file_picker.save_file(dialog_title="Save the plan file", file_name=name,
-                                               src_bytes=data, file_type=ft.FilePickerFileType.CUSTOM,
-                                               allowed_extensions=["json"])
-        widgets.snack(self.shell.page, f"Plan file {name} saved")
+        await self.nav.save_file(dialog_title="Save the plan file", file_name=name, src_bytes=data,
+                                 file_type=ft.FilePickerFileType.CUSTOM, allowed_extensions=["json"])
+        self.nav.snack(f"Plan file {name} saved")
 
     def use(self) -> None:
         if self.plan_bytes() is None:
             self.revalidate()
-            widgets.snack(self.shell.page, self.check.error or "The plan is not complete yet", error=True)
+            self.nav.snack(self.check.error or "The plan is not complete yet", error=True)
             return
         self.view.importer.begin_plan(self.check.plan)

@@ -7,19 +7,19 @@ from typing import TYPE_CHECKING, Callable
 import flet as ft
 
 from planner.core.model import ASSIST_LABELS, RATING_LABELS, SKIP_REASON_LABELS, ScheduledItem, Status
-from planner.services.errors import ServiceError
 from planner.views import rows, widgets
 
 if TYPE_CHECKING:
-    from planner.views.app import Shell
+    from planner.views.navigator import Navigator
+    from planner.views.state import AppState
 
 
 class Countdown:
-    """A start/pause timer; the loop runs as a page task while it counts."""
+    """A start/pause timer; the loop runs as an app task (`run_task`) while it counts."""
 
-    def __init__(self, page: ft.Page, seconds: int, key_prefix: str, big: bool = False,
+    def __init__(self, run_task: Callable[..., None], seconds: int, key_prefix: str, big: bool = False,
                  on_finish: Callable[[], None] | None = None):
-        self.page = page
+        self.run_task = run_task
         self.total = seconds
         self.left = seconds
         self.running = False
@@ -59,7 +59,7 @@ class Countdown:
         self.running = not self.running
         self._task_id += 1
         if self.running:
-            self.page.run_task(self._tick, self._task_id)
+            self.run_task(self._tick, self._task_id)
         self._show()
 
     def reset(self) -> None:
@@ -138,15 +138,15 @@ def option_tiles(state, options: tuple[str, ...], chosen: str | None, plan, key:
 
 
 class ItemSheet:
-    def __init__(self, shell: "Shell", item: ScheduledItem, on_change: Callable[[], None]):
-        self.shell = shell
-        self.state = shell.state
+    def __init__(self, state: "AppState", nav: "Navigator", item: ScheduledItem, on_change: Callable[[], None]):
+        self.state = state
+        self.nav = nav
         self.item = item
         self.on_change = on_change
         self.declined = False
         info = rows.details(item, self.state.family.plan_on(item.date))
         # One timer for the life of the sheet: recording, rating or a note never resets it.
-        self.timer: Countdown | None = (Countdown(shell.page, item.minutes * 60, "sheet-timer")
+        self.timer: Countdown | None = (Countdown(nav.run_task, item.minutes * 60, "sheet-timer")
                                         if info.timed else None)
         self.body = ft.Column(scroll=ft.ScrollMode.AUTO, spacing=10, tight=True)
         # The key sits on the content: a dialog opened again with the same key would be diffed
@@ -157,19 +157,18 @@ class ItemSheet:
 
     def open(self) -> None:
         self.build()
-        self.shell.page.show_dialog(self.sheet)
+        self.nav.show_dialog(self.sheet)
 
     def close(self) -> None:
         if self.timer:
             self.timer.stop()
-        widgets.close(self.sheet)
+        self.nav.close_dialog(self.sheet)
         self._dismissed()
 
     def _dismissed(self) -> None:
         if self.timer:
             self.timer.stop()
-        if getattr(self.shell, "sheet", None) is self:
-            self.shell.sheet = None
+        self.nav.sheet_closed(self)
 
     @property
     def is_open(self) -> bool:
@@ -289,10 +288,7 @@ class ItemSheet:
         self.body.controls = c
 
     def _ready(self) -> str | None:
-        try:
-            return self.state.ready_to_progress(self.item.key)
-        except ServiceError:
-            return None
+        return self.nav.quietly(lambda: self.state.ready_to_progress(self.item.key), None)
 
     def _photo_row(self) -> ft.Control:
         own = self.state.has_photo(self.item.key)
@@ -313,14 +309,8 @@ class ItemSheet:
         self.sheet.update()
         self.on_change()
 
-    def _do(self, fn: Callable[[], ScheduledItem | None]) -> bool:
-        try:
-            item = fn()
-        except ServiceError as exc:
-            widgets.snack(self.shell.page, str(exc), error=True)
-            return False
-        self._refresh(item)
-        return True
+    def _do(self, fn: Callable[[], ScheduledItem | None], done: str | None = None) -> bool:
+        return self.nav.act(fn, then=self._refresh, done=done)
 
     def _note(self) -> str | None:
         return self.note.value if getattr(self, "note", None) else None
@@ -347,14 +337,11 @@ class ItemSheet:
                                            option=option, note=self._note()))
 
     def accept(self, level: str) -> None:
-        try:
-            self.state.accept_level(self.item.key, level)
-        except ServiceError as exc:
-            widgets.snack(self.shell.page, str(exc), error=True)
-            return
-        self.declined = True
-        widgets.snack(self.shell.page, f"From tomorrow: the {level} version of {self.item.title}")
-        self._refresh()
+        def accepted(_got) -> None:
+            self.declined = True
+            self._refresh()
+        self.nav.act(lambda: self.state.accept_level(self.item.key, level), then=accepted,
+                     done=f"From tomorrow: the {level} version of {self.item.title}")
 
     def not_yet(self) -> None:
         self.declined = True
@@ -363,40 +350,29 @@ class ItemSheet:
 
     def save_note(self) -> None:
         # A note alone does not tick the item: an untouched item keeps its planned status.
-        if self._do(lambda: self.state.record(self.item, self.item.status, note=self.note.value or "",
-                                              reason=self.item.reason)):
-            widgets.snack(self.shell.page, "Note saved")
+        self._do(lambda: self.state.record(self.item, self.item.status, note=self.note.value or "",
+                                           reason=self.item.reason), done="Note saved")
 
     async def pick_photo(self, e) -> None:
-        files = await self.shell.file_picker.pick_files(
+        files = await self.nav.pick_files(
             dialog_title="Choose a photo", file_type=ft.FilePickerFileType.IMAGE, with_data=True,
             cancel_upload_on_window_blur=False)
         if not files:
             return
         f = files[0]
-        try:
-            self.state.set_photo(self.item.key, f.bytes or b"", f.name)
-        except ServiceError as exc:
-            widgets.snack(self.shell.page, str(exc), error=True)
-            return
-        widgets.snack(self.shell.page, "Photo saved: it shows everywhere, kid mode too")
-        self._refresh()
+        self.nav.act(lambda: self.state.set_photo(self.item.key, f.bytes or b"", f.name),
+                     then=lambda _: self._refresh(), done="Photo saved: it shows everywhere, kid mode too")
 
     def reset_photo(self) -> None:
-        try:
-            self.state.reset_photo(self.item.key)
-        except ServiceError as exc:
-            widgets.snack(self.shell.page, str(exc), error=True)
-            return
-        self._refresh()
+        self.nav.act(lambda: self.state.reset_photo(self.item.key), then=lambda _: self._refresh())
 
 
 class UseSheet:
     """An as-needed item: how to do it, and one tap to log a use with the "engine" before and after."""
 
-    def __init__(self, shell: "Shell", entry, on_change: Callable[[], None]):
-        self.shell = shell
-        self.state = shell.state
+    def __init__(self, state: "AppState", nav: "Navigator", entry, on_change: Callable[[], None]):
+        self.state = state
+        self.nav = nav
         self.entry = entry
         self.on_change = on_change
         self.before: str | None = None
@@ -410,7 +386,7 @@ class UseSheet:
 
     def open(self) -> None:
         self.build()
-        self.shell.page.show_dialog(self.sheet)
+        self.nav.show_dialog(self.sheet)
 
     def build(self) -> None:
         a = self.entry
@@ -448,13 +424,10 @@ class UseSheet:
             ft.FilledButton("Save this use", icon=ft.Icons.CHECK, key="use-save", height=widgets.TOUCH,
                             on_click=lambda e: self.save()),
             ft.TextButton("Close", key="use-close", height=widgets.TOUCH,
-                          on_click=lambda e: widgets.close(self.sheet)),
+                          on_click=lambda e: self.nav.close_dialog(self.sheet)),
         ], spacing=8))
         today = st.today
-        try:
-            used = [u for u in st.uses(today, today) if u.activity == a.key]
-        except ServiceError:
-            used = []
+        used = [u for u in self.nav.quietly(lambda: st.uses(today, today), []) if u.activity == a.key]
         if used:
             c.append(ft.Text(f"Used {rows.plural(len(used), 'time')} today", size=14,
                              weight=ft.FontWeight.W_600, key="use-count"))
@@ -476,14 +449,12 @@ class UseSheet:
         self._redraw()
 
     def save(self) -> None:
-        try:
-            self.state.log_use(self.entry.key, before=self.before, after=self.after,
-                               note=self.note.value or "", option=self.option)
-        except ServiceError as exc:
-            widgets.snack(self.shell.page, str(exc), error=True)
-            return
+        self.nav.act(lambda: self.state.log_use(self.entry.key, before=self.before, after=self.after,
+                                                note=self.note.value or "", option=self.option),
+                     then=lambda _: self._logged(), done=f"Saved: {self.entry.title}")
+
+    def _logged(self) -> None:
         self.before = self.after = self.option = None
         self.note.value = ""
-        widgets.snack(self.shell.page, f"Saved: {self.entry.title}")
         self._redraw()
         self.on_change()

@@ -13,7 +13,6 @@ import flet as ft
 
 from planner.core.model import ScheduledItem, Status
 from planner.library import load_library
-from planner.services.errors import ServiceError
 from planner.views import kid_plan, rows, widgets
 from planner.views.kid_widgets import Celebration, KidTimer, RepCounter, kid_picture, star_row, tap_target
 
@@ -27,7 +26,8 @@ except ImportError:                    # pragma: no cover
     ftr = None
 
 if TYPE_CHECKING:
-    from planner.views.app import Shell
+    from planner.views.navigator import Navigator
+    from planner.views.state import AppState
 
 HOLD_SECONDS = 1.5            # each corner of the gate is held this long
 CORNER_WINDOW = 6.0           # the second corner within this many seconds of the first
@@ -61,8 +61,8 @@ def audio_url(data: bytes, kind: str = "wav") -> str:
 class KidPlayers:
     """Kid mode's audio: a card's voice, the chime and the recorder. In Flet 1.0.5's web client an
     audio player made without a source never plays a source given later, so the voice player
-    starts with a short silence (assets/kid/silence.wav). A shell may keep one KidPlayers for the
-    page (`Shell.kid_players`); otherwise each KidView makes its own."""
+    starts with a short silence (assets/kid/silence.wav). The app may keep one KidPlayers for the
+    page (`Navigator.kid_players`); otherwise each KidView makes its own."""
 
     def __init__(self):
         self._loaded = asyncio.Event()
@@ -108,9 +108,9 @@ class KidPlayers:
 
 
 class KidView:
-    def __init__(self, shell: "Shell"):
-        self.shell = shell
-        self.state = shell.state
+    def __init__(self, state: "AppState", nav: "Navigator"):
+        self.state = state
+        self.nav = nav
         self.timer: KidTimer | None = None
         self.reps: dict[str, int] = {}            # item id -> reps tapped
         self.chosen: dict[str, str] = {}          # item id -> option picked
@@ -122,7 +122,7 @@ class KidView:
         self.now_item: ScheduledItem | None = None
         self.playing = False
         self.speak_button: ft.Semantics | None = None
-        self.players = getattr(shell, "kid_players", None) or KidPlayers()
+        self.players = nav.kid_players or KidPlayers()
         self.players.on_state = self._voice_state
         self.voice_player = self.players.voice
         self.sound_player = self.players.sound
@@ -134,8 +134,8 @@ class KidView:
         self._open_ids: tuple[str, ...] = ()
         if not self.state.has_pin() and not self.state.pin_offered():
             self.state.set_pin_offered()
-            self.shell.page.run_task(self._offer_pin)
-        self.shell.page.run_task(self._watch_clock)
+            self.nav.run_task(self._offer_pin)
+        self.nav.run_task(self._watch_clock)
 
     def _busy(self) -> bool:
         return self.celebrating or bool(self.timer and self.timer.running)
@@ -148,14 +148,14 @@ class KidView:
 
     async def _watch_clock(self) -> None:
         """A slot opens while the view is on screen: its items join Now without a tap."""
-        while self.shell.kid_view is self or self.shell.kid_view is None:
+        while True:
             await asyncio.sleep(CLOCK_CHECK_SECONDS)
-            if self.shell.kid_view is not self:
+            if not self.nav.showing(self):
                 return
-            try:
-                ids = tuple(i.id for i in self.state.kid_queue().open)
-            except ServiceError:
+            queue = self.nav.quietly(self.state.kid_queue, None)
+            if queue is None:
                 continue
+            ids = tuple(i.id for i in queue.open)
             if ids != self._open_ids and not self._busy():
                 self.refresh()
                 self._update()
@@ -258,7 +258,7 @@ class KidView:
             self.counter = counter
             parts.append(counter.control())
         elif seconds:
-            self.timer = KidTimer(self.shell.page, seconds, on_finish=self._timer_done)
+            self.timer = KidTimer(self.nav.run_task, seconds, on_finish=self._timer_done)
             parts.append(self.timer.control())
         return ft.Container(ft.Column(parts, horizontal_alignment=ft.CrossAxisAlignment.STRETCH, spacing=10),
                             bgcolor="#FFFFFF", border_radius=ft.BorderRadius.all(28), padding=16,
@@ -272,7 +272,7 @@ class KidView:
                        size=48, color="#FFFFFF")
         box = ft.Container(icon, width=84, height=84, border_radius=ft.BorderRadius.all(42),
                            bgcolor="#FB8C00", alignment=ft.Alignment.CENTER, key="kid-speak",
-                           on_click=lambda e, it=item: self.shell.page.run_task(self.speak, it))
+                           on_click=lambda e, it=item: self.nav.run_task(self.speak, it))
         self.speak_icon = icon
         self.speak_button = ft.Semantics(content=box, label="Playing" if self.playing else "Listen",
                                          button=True, container=True)
@@ -409,7 +409,7 @@ class KidView:
 
     def _play_sound(self) -> None:
         if self.sound_player is not None and self.state.kid_sound():
-            self.shell.page.run_task(self._safe_play, self.sound_player)
+            self.nav.run_task(self._safe_play, self.sound_player)
 
     @staticmethod
     async def _safe_play(player) -> None:
@@ -419,12 +419,11 @@ class KidView:
             pass
 
     async def speak(self, item: ScheduledItem) -> None:
-        try:
-            # making a voice takes a moment: off the event loop, so other devices stay live
-            voice = await asyncio.to_thread(self.state.kid_voice, item, self._steps(item))
-        except ServiceError as exc:
-            widgets.snack(self.shell.page, str(exc), error=True)
-            return
+        steps = self._steps(item)
+        # making a voice takes a moment: off the event loop, so other devices stay live
+        await self.nav.act_async(lambda: self.state.kid_voice(item, steps), in_thread=True, then=self._say)
+
+    async def _say(self, voice) -> None:
         if voice is None or self.voice_player is None:
             return
         try:
@@ -449,24 +448,19 @@ class KidView:
 
     def did_it(self, item: ScheduledItem) -> None:
         kw = {"option": self.chosen[item.id]} if item.options and item.id in self.chosen else {}
-        try:
-            self.state.record(item, Status.DONE, **kw)
-        except ServiceError as exc:
-            widgets.snack(self.shell.page, str(exc), error=True)
-            return
+        self.nav.act(lambda: self.state.record(item, Status.DONE, **kw), then=lambda _: self._start_celebration(item))
+
+    def _start_celebration(self, item: ScheduledItem) -> None:
         self.reps.pop(item.id, None)
         self.chosen.pop(item.id, None)
         if self.playing and self.voice_player is not None:
-            self.shell.page.run_task(self._hush)
-        changed = getattr(self.shell, "changed", None)
-        if changed:
-            changed("kid-did-it")
+            self.nav.run_task(self._hush)
         self.celebrating = True
         self.celebration = Celebration()
         self.refresh()
         self._update()
         self._play_sound()
-        self.shell.page.run_task(self._celebrate)
+        self.nav.run_task(self._celebrate)
 
     async def _celebrate(self) -> None:
         await asyncio.sleep(0.05)
@@ -477,7 +471,7 @@ class KidView:
         if self.celebrating:
             self.celebrating = False
             self.celebration = None
-            if self.shell.kid_view is self:
+            if self.nav.showing(self):
                 self.refresh()
                 self._update()
 
@@ -485,7 +479,7 @@ class KidView:
     def corner_start(self, name: str) -> None:
         self._hold_seq += 1
         self._corner_hold[name] = self._hold_seq
-        self.shell.page.run_task(self._corner_held, name, self._hold_seq)
+        self.nav.run_task(self._corner_held, name, self._hold_seq)
 
     def corner_end(self, name: str) -> None:
         self._corner_hold.pop(name, None)
@@ -509,27 +503,26 @@ class KidView:
         # taken for the first one and cannot be changed any more (Flet's keyed diff).
         dialog = ft.AlertDialog(title=ft.Text("Grown-ups only"), content=field)
 
-        async def unlock(e=None) -> None:
-            try:
-                result = self.state.check_pin(field.value or "")
-            except ServiceError as exc:
-                field.error = str(exc)
-                field.update()
-                await field.focus()
-                return
+        async def wrong(text: str) -> None:
+            field.error = text
+            field.update()
+            await field.focus()
+
+        async def checked(result) -> None:
             if result.ok:
-                widgets.close(dialog)
+                self.nav.close_dialog(dialog)
                 self.grown_up_menu()
             else:
-                field.error = result.message()
                 field.value = ""
-                field.update()
-                await field.focus()
+                await wrong(result.message())
+
+        async def unlock(e=None) -> None:
+            await self.nav.act_async(lambda: self.state.check_pin(field.value or ""), then=checked, error=wrong)
 
         field.on_submit = unlock
-        dialog.actions = [ft.TextButton("Cancel", key="gate-cancel", on_click=lambda e: widgets.close(dialog)),
+        dialog.actions = [ft.TextButton("Cancel", key="gate-cancel", on_click=lambda e: self.nav.close_dialog(dialog)),
                           ft.FilledButton("Unlock", key="gate-unlock", on_click=unlock)]
-        self.shell.page.show_dialog(dialog)
+        self.nav.show_dialog(dialog)
 
     async def _offer_pin(self) -> None:
         """The first time kid mode opens without a PIN: ask the grown-up to set one (or not now)."""
@@ -544,23 +537,25 @@ class KidView:
                                        "the top-left corner, then the bottom-right corner.", size=14),
                                first, again], tight=True, spacing=10))
 
-        async def save(e=None) -> None:
-            try:
-                self.state.set_pin(first.value or "", again.value or "")
-            except ServiceError as exc:
-                again.error = str(exc)
-                again.value = ""
-                again.update()
-                await again.focus()
-                return
-            widgets.close(dialog)
+        async def refused(text: str) -> None:
+            again.error = text
+            again.value = ""
+            again.update()
+            await again.focus()
+
+        def saved(_none) -> None:
+            self.nav.close_dialog(dialog)
             self.refresh()
             self._update()
 
+        async def save(e=None) -> None:
+            await self.nav.act_async(lambda: self.state.set_pin(first.value or "", again.value or ""),
+                                     then=saved, error=refused)
+
         again.on_submit = save
-        dialog.actions = [ft.TextButton("Not now", key="kid-pin-skip", on_click=lambda e: widgets.close(dialog)),
+        dialog.actions = [ft.TextButton("Not now", key="kid-pin-skip", on_click=lambda e: self.nav.close_dialog(dialog)),
                           ft.FilledButton("Set PIN", key="kid-pin-save", on_click=save)]
-        self.shell.page.show_dialog(dialog)
+        self.nav.show_dialog(dialog)
 
     # ------------------------------------------------------------ grown-up tools
     def grown_up_menu(self) -> None:
@@ -576,6 +571,9 @@ class KidView:
         delete_btn = ft.TextButton("Delete", icon=ft.Icons.DELETE_OUTLINE, key="kid-record-delete", height=48)
         sound = ft.Switch(label="Celebration sound", value=st.kid_sound(), key="kid-sound", height=48)
         dialog = ft.AlertDialog(title=ft.Text("Grown-ups"))
+
+        def say(text: str) -> None:
+            status.value = text
 
         def show_status() -> None:
             key = pick.value
@@ -616,20 +614,15 @@ class KidView:
                     pass
 
         def delete(e) -> None:
-            try:
-                st.remove_voice_recording(pick.value)
-            except ServiceError as exc:
-                status.value = str(exc)
-            else:
-                show_status()
+            self.nav.act(lambda: st.remove_voice_recording(pick.value), then=lambda _: show_status(), error=say)
             dialog.update()
 
         def leave(e) -> None:
-            widgets.close(dialog)
-            self.shell.leave_kid_mode()
+            self.nav.close_dialog(dialog)
+            self.nav.leave_kid_mode()
 
         def back(e) -> None:
-            widgets.close(dialog)
+            self.nav.close_dialog(dialog)
             self.refresh()
             self._update()
 
@@ -642,26 +635,18 @@ class KidView:
         reward_row: list[ft.Control] = []
         if st.reward().name:
             async def pick_reward(e) -> None:
-                files = await self.shell.file_picker.pick_files(
+                files = await self.nav.pick_files(
                     dialog_title="Choose a photo of the reward", file_type=ft.FilePickerFileType.IMAGE,
                     with_data=True, cancel_upload_on_window_blur=False)
                 if not files:
                     return
-                try:
-                    st.set_photo(REWARD_PHOTO, files[0].bytes or b"", files[0].name)
-                except ServiceError as exc:
-                    status.value = str(exc)
-                else:
-                    status.value = "The reward's photo is saved."
+                self.nav.act(lambda: st.set_photo(REWARD_PHOTO, files[0].bytes or b"", files[0].name),
+                             then=lambda _: say("The reward's photo is saved."), error=say)
                 dialog.update()
 
             def reset_reward(e) -> None:
-                try:
-                    st.reset_photo(REWARD_PHOTO)
-                except ServiceError as exc:
-                    status.value = str(exc)
-                else:
-                    status.value = "The reward shows our picture again."
+                self.nav.act(lambda: st.reset_photo(REWARD_PHOTO),
+                             then=lambda _: say("The reward shows our picture again."), error=say)
                 dialog.update()
             reward_row = [ft.Row([
                 ft.OutlinedButton("Reward photo", icon=ft.Icons.PHOTO_CAMERA_OUTLINED, key="kid-reward-photo",
@@ -677,7 +662,7 @@ class KidView:
             pick, ft.Row([record_btn, play_btn, delete_btn], wrap=True, spacing=8), status,
         ], tight=True, spacing=10, scroll=ft.ScrollMode.AUTO, key="kid-grown-up")
         dialog.actions = [ft.TextButton("Back to kid mode", key="kid-back", on_click=back, height=48)]
-        self.shell.page.show_dialog(dialog)
+        self.nav.show_dialog(dialog)
 
     def _tts(self) -> bool:
         from planner import speech
@@ -714,9 +699,8 @@ class KidView:
         pcm, self.players.chunks = b"".join(self.players.chunks), []
         if not activity:
             return
-        try:
-            self.state.save_voice_recording(activity, speech.pcm16_wav(pcm, RECORD_RATE, 1))
-        except ServiceError as exc:
-            status.value = str(exc)
-            return
-        self.refresh()
+        def failed(text: str) -> None:
+            status.value = text
+        wav = speech.pcm16_wav(pcm, RECORD_RATE, 1)
+        self.nav.act(lambda: self.state.save_voice_recording(activity, wav), then=lambda _: self.refresh(),
+                     error=failed)

@@ -97,8 +97,8 @@ class KidTimer:
     """A ring that empties around a sand-timer picture; one big play/pause button; no numbers
     for the child (a small clock for the grown-up)."""
 
-    def __init__(self, page: ft.Page, seconds: int, on_finish: Callable[[], None] | None = None):
-        self.page = page
+    def __init__(self, run_task: Callable[..., None], seconds: int, on_finish: Callable[[], None] | None = None):
+        self.run_task = run_task          # runs the ticking loop as an app task
         self.total = max(1, seconds)
         self.left = self.total
         self.running = False
@@ -147,7 +147,7 @@ class KidTimer:
         self.running = not self.running
         self._run_id += 1
         if self.running:
-            self.page.run_task(self._tick, self._run_id)
+            self.run_task(self._tick, self._run_id)
         self._show()
 
     def stop(self) -> None:

@@ -7,19 +7,19 @@ import flet as ft
 
 from planner.core import scheduler
 from planner.core import draft as drafts
-from planner.services.errors import ServiceError
 from planner.views import rows, widgets
 from planner.views.builder import BuilderView
 from planner.views.plan_import import ImportFlow, plan_body
 
 if TYPE_CHECKING:
-    from planner.views.app import Shell
+    from planner.views.navigator import Navigator
+    from planner.views.state import AppState
 
 
 class PlanView:
-    def __init__(self, shell: "Shell"):
-        self.shell = shell
-        self.state = shell.state
+    def __init__(self, state: "AppState", nav: "Navigator"):
+        self.state = state
+        self.nav = nav
         # A fresh list on every refresh, inside a stable box: the screen may be rebuilt while it is off
         # screen, and a new list always reaches the browser whole (never as edits to one it replaced).
         self.list = self._new_list([])
@@ -70,10 +70,7 @@ class PlanView:
                                  + (f" ({plan.therapist_contact})" if plan.therapist_contact else ""), size=14))
         c.append(ft.Container(ft.Column(lines, spacing=4), padding=12, bgcolor="#F1F7F5",
                               border_radius=ft.BorderRadius.all(16), key="plan-header"))
-        try:
-            got = st.goal_ratings()
-        except ServiceError:
-            got = []
+        got = self.nav.quietly(st.goal_ratings, [])
         ratings: dict[str, list] = {}
         for r in got:
             if r.plan_id == plan.plan_id:
@@ -88,7 +85,7 @@ class PlanView:
 
     # ------------------------------------------------------------ goal ratings
     def rate_goal(self, goal) -> None:
-        widgets.with_pin(self.shell, "Parent PIN to rate a goal", lambda: self._rate_dialog(goal))
+        widgets.with_pin(self.state, self.nav, "Parent PIN to rate a goal", lambda: self._rate_dialog(goal))
 
     def _rate_dialog(self, goal) -> None:
         chosen: dict[str, int | None] = {"level": None}
@@ -117,14 +114,16 @@ class PlanView:
                 error.value = "Choose a level first"
                 dialog.update()
                 return
-            try:
-                self.state.rate_goal(goal.id, chosen["level"], note.value or "")
-            except ServiceError as exc:
-                error.value = rows.app_words(str(exc))
-                dialog.update()
-                return
-            widgets.close(dialog)
-            widgets.snack(self.shell.page, f"Goal rated {rows.GAS_NAMES[chosen['level']]} today")
+            self.nav.act(lambda: self.state.rate_goal(goal.id, chosen["level"], note.value or ""),
+                         then=lambda _: rated(), error=refused)
+
+        def refused(text: str) -> None:
+            error.value = rows.app_words(text)
+            dialog.update()
+
+        def rated() -> None:
+            self.nav.close_dialog(dialog)
+            self.nav.snack(f"Goal rated {rows.GAS_NAMES[chosen['level']]} today")
             self.show("view")
 
         draw()
@@ -133,9 +132,9 @@ class PlanView:
             content=ft.Column(key="rate-dialog", controls=[ft.Text("Where is the child today? (Goal Attainment Scaling, -2 to +2)", size=13),
                                levels, note, error], tight=True, spacing=8),
             scrollable=True,
-            actions=[ft.TextButton("Cancel", key="rate-cancel", on_click=lambda e: widgets.close(dialog)),
+            actions=[ft.TextButton("Cancel", key="rate-cancel", on_click=lambda e: self.nav.close_dialog(dialog)),
                      ft.FilledButton("Save rating", key="rate-save", on_click=save)])
-        self.shell.page.show_dialog(dialog)
+        self.nav.show_dialog(dialog)
 
     def _actions(self) -> ft.Control:
         buttons: list[ft.Control] = [

@@ -8,7 +8,6 @@ import flet as ft
 
 from planner.core import importer, scheduler
 from planner.core.model import WEEKDAYS, Plan
-from planner.services.errors import ServiceError
 from planner.views.state import ImportOutcome
 from planner.core import draft as drafts
 from planner.core.activity import PRECAUTION_LABELS
@@ -124,7 +123,7 @@ class ImportFlow:
 
     def __init__(self, view: "PlanView"):
         self.view = view
-        self.shell = view.shell
+        self.nav = view.nav
         self.state = view.state
         self.reset()
 
@@ -141,7 +140,7 @@ class ImportFlow:
 
     # ------------------------------------------------------------ entering
     async def pick(self, e=None) -> None:
-        files = await self.shell.file_picker.pick_files(
+        files = await self.nav.pick_files(
             dialog_title="Choose the plan file (JSON, CSV or a clinic's FHIR file)", allowed_extensions=["json", "csv"],
             file_type=ft.FilePickerFileType.CUSTOM, with_data=True, cancel_upload_on_window_blur=False)
         if not files:
@@ -188,13 +187,13 @@ class ImportFlow:
                     "rest": list(plan.rest_days) if plan else []}
 
     def _preview(self, options: importer.CsvOptions | None = None) -> None:
-        try:
+        def parse() -> tuple[Plan, ImportOutcome]:
             plan = self.state.parse_plan(self.data, self.name, options)
-            outcome = self.state.preview_import(plan)
-        except ServiceError as exc:
-            self._fail(str(exc))
-            return
-        self.stage, self.plan, self.outcome, self.error = "preview", plan, outcome, ""
+            return plan, self.state.preview_import(plan)
+
+        def shown(got: tuple[Plan, ImportOutcome]) -> None:
+            self.stage, (self.plan, self.outcome), self.error = "preview", got, ""
+        self.nav.act(parse, then=shown, error=self._fail)
 
     # ------------------------------------------------------------ CSV fields
     def csv_preview(self) -> None:
@@ -232,34 +231,25 @@ class ImportFlow:
             return
         st = self.state
         if self.outcome.action == "unchanged":
-            widgets.snack(self.shell.page, "This plan is already imported; nothing changed")
+            self.nav.snack("This plan is already imported; nothing changed")
             self.reset()
             self.view.builder = None
             self.view.show("view")
             return
-        try:
-            done = st.apply_import(self.plan)
-        except ServiceError as exc:
-            self._fail(str(exc))
+        def refused(text: str) -> None:
+            self._fail(text)
             self.view.show("import")
-            return
-        self.reset()
-        self.view.builder = None
-        st.viewing = st.today
-        self.view.mode = "view"
-        self.shell.refresh_all()
-        widgets.snack(self.shell.page, f"Plan saved. {rows.starts_text(done.effective_from, st.today)}.")
-        self._show_today()
 
-    def _show_today(self) -> None:
-        # Put Today back on screen as it was last sent, then rebuild it: a list rebuilt while off
-        # screen and re-attached in the same update reaches the browser twice (whole, then as edits),
-        # which breaks the page when the new day has fewer rows.
-        today = self.shell.views.get("today")
-        if today is not None and self.shell.frame.content is not today.control:
-            self.shell.frame.content = today.control
-            self.shell.page.update()
-        self.shell.show_tab("today")
+        def applied(_done) -> None:
+            self.reset()
+            self.view.builder = None
+            st.viewing = st.today
+            self.view.mode = "view"
+            self.nav.titles_changed()
+
+        if self.nav.act(lambda: st.apply_import(self.plan), then=applied, error=refused,
+                        done=lambda done: f"Plan saved. {rows.starts_text(done.effective_from, st.today)}."):
+            self.nav.show_tab("today")
 
     # ------------------------------------------------------------ showing
     def controls(self) -> list[ft.Control]:

@@ -12,7 +12,8 @@ from planner.reports.formats import percent
 from planner.views import rows, widgets
 
 if TYPE_CHECKING:
-    from planner.views.app import Shell
+    from planner.views.navigator import Navigator
+    from planner.views.state import AppState
 
 WEEKS_IN_CHART = 8
 
@@ -44,9 +45,9 @@ def weekly_counts(days, today) -> list[tuple]:
 
 
 class ProgressView:
-    def __init__(self, shell: "Shell"):
-        self.shell = shell
-        self.state = shell.state
+    def __init__(self, state: "AppState", nav: "Navigator"):
+        self.state = state
+        self.nav = nav
         self.period = "week"
         self.control = ft.ListView(expand=True, spacing=8, padding=ft.Padding.symmetric(horizontal=12, vertical=8),
                                    key="progress-view")
@@ -144,7 +145,7 @@ class ProgressView:
             from planner.views import sharing
         except ImportError:
             return []
-        return sharing.progress_sections(self.shell)
+        return sharing.progress_sections(self.state, self.nav)
 
     def set_period(self, period: str) -> None:
         self.period = period

@@ -7,17 +7,17 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from planner.core.model import WEEKDAYS
-from planner.services.errors import ServiceError
 from planner.views import widgets
 
 if TYPE_CHECKING:
-    from planner.views.app import Shell
+    from planner.views.navigator import Navigator
+    from planner.views.state import AppState
 
 
 class SettingsView:
-    def __init__(self, shell: "Shell"):
-        self.shell = shell
-        self.state = shell.state
+    def __init__(self, state: "AppState", nav: "Navigator"):
+        self.state = state
+        self.nav = nav
         self.control = ft.ListView(expand=True, spacing=10, padding=ft.Padding.symmetric(horizontal=12, vertical=8),
                                    key="settings-view")
 
@@ -102,11 +102,8 @@ class SettingsView:
                                                       container=True), key="settings-report")
 
     def save_paper(self, paper: str | None) -> None:
-        try:
-            self.state.set_paper(paper or "")
-        except ServiceError as exc:
-            return self._fail(str(exc))
-        self._done("Reports print on " + ("A4" if paper == "a4" else "Letter") + " paper")
+        self._act(lambda: self.state.set_paper(paper or ""),
+                  "Reports print on " + ("A4" if paper == "a4" else "Letter") + " paper")
 
     def clinic_section(self) -> ft.Control:
         server, token = self.state.clinic_settings()
@@ -121,7 +118,7 @@ class SettingsView:
             ft.Text("Sends this child's practice and goal ratings to your clinic's record system.", size=13),
             self.clinic_url, self.clinic_token,
             ft.FilledButton("Send to clinic", icon=ft.Icons.SEND, key="settings-clinic-send", height=widgets.TOUCH,
-                            on_click=lambda e: widgets.with_pin(self.shell, "Parent PIN to send to the clinic",
+                            on_click=lambda e: widgets.with_pin(self.state, self.nav, "Parent PIN to send to the clinic",
                                                                 self.send_to_clinic)),
             self.clinic_result)        # no key: its result line changes in place
 
@@ -131,19 +128,20 @@ class SettingsView:
         self.clinic_result.update()
         url, token = (self.clinic_url.value or "").strip(), (self.clinic_token.value or "").strip()
 
-        async def go() -> None:
-            import asyncio
-            try:
-                summary = await asyncio.to_thread(self.state.send_to_clinic, url, token)
-            except ServiceError as exc:
-                self.clinic_result.value = ""
-                self.clinic_result.visible = False
-                self.clinic_result.update()
-                return self._fail(str(exc))
+        def failed(text: str) -> None:
+            self.clinic_result.value = ""
+            self.clinic_result.visible = False
+            self.clinic_result.update()
+            self._fail(text)
+
+        def sent(summary: str) -> None:
             self.clinic_result.value = f"Sent: {summary}"
             self.clinic_result.update()
-            widgets.snack(self.shell.page, "Sent to the clinic")
-        self.shell.page.run_task(go)
+
+        async def go() -> None:
+            await self.nav.act_async(lambda: self.state.send_to_clinic(url, token), in_thread=True,
+                                     then=sent, error=failed, done="Sent to the clinic")
+        self.nav.run_task(go)
 
     def devices_section(self) -> ft.Control:
         rows_: list[ft.Control] = []
@@ -194,7 +192,7 @@ class SettingsView:
     def extra_sections(self) -> list[ft.Control]:
         """Backup, restore and calendar (planner.views.sharing)."""
         from planner.views import sharing
-        return sharing.settings_sections(self.shell)
+        return sharing.settings_sections(self.state, self.nav)
 
     @staticmethod
     def _paused_text(paused: list[date]) -> str:
@@ -203,18 +201,25 @@ class SettingsView:
         return "Paused: " + ", ".join(f"{d.day} {d:%b}" for d in paused[:14]) + (" ..." if len(paused) > 14 else "")
 
     # ------------------------------------------------------------ actions
-    def _done(self, text: str) -> None:
+    def _act(self, action, done: str) -> None:
+        """Save one setting; on success reload the family and redraw, then say `done`."""
+        self.nav.act(action, then=lambda _: self._saved(), done=done)
+
+    def _saved(self) -> None:
         self.state.reload(self.state.family.key if self.state.family else None)
-        widgets.snack(self.shell.page, text)
         self.refresh()
         self.control.update()
 
+    def _done(self, text: str) -> None:
+        self._saved()
+        self.nav.snack(text)
+
     def _fail(self, text: str) -> None:
-        widgets.snack(self.shell.page, text, error=True)
+        self.nav.snack(text, error=True)
 
     def switch_child(self, key: str) -> None:
         self.state.switch_child(key)
-        self.shell.refresh_all()
+        self.nav.titles_changed()
         self.refresh()
         self.control.update()
 
@@ -223,23 +228,15 @@ class SettingsView:
             wd, we = int(self.weekday.value), int(self.weekend.value)
         except (TypeError, ValueError):
             return self._fail("Minutes must be whole numbers")
-        try:
-            self.state.revise(
-                                 daily_minutes={"weekday": wd, "weekend": we})
-        except ServiceError as exc:
-            return self._fail(str(exc))
-        self._done("Budget saved from today")
+        self._act(lambda: self.state.revise(daily_minutes={"weekday": wd, "weekend": we}),
+                  "Budget saved from today")
 
     def toggle_rest(self, day: str, selected: bool) -> None:
         self.rest[day] = bool(selected)
 
     def save_rest(self) -> None:
-        try:
-            self.state.revise(
-                                 rest_days=[d for d in WEEKDAYS if self.rest[d]])
-        except ServiceError as exc:
-            return self._fail(str(exc))
-        self._done("Rest days saved from today")
+        self._act(lambda: self.state.revise(rest_days=[d for d in WEEKDAYS if self.rest[d]]),
+                  "Rest days saved from today")
 
     def pause(self, add: bool) -> None:
         try:
@@ -247,33 +244,19 @@ class SettingsView:
             last = date.fromisoformat((self.pause_to.value or "").strip() or first.isoformat())
         except ValueError:
             return self._fail("Write the dates as YYYY-MM-DD, for example 2026-12-24")
-        try:
-            self.state.set_pauses(first, last, add=add)
-        except ServiceError as exc:
-            return self._fail(str(exc))
-        self._done("Paused" if add else "Resumed")
+        self._act(lambda: self.state.set_pauses(first, last, add=add), "Paused" if add else "Resumed")
 
     def save_pin(self) -> None:
-        try:
-            self.state.set_pin(self.pin.value or "", self.pin_again.value or "")
-        except ServiceError as exc:
-            return self._fail(str(exc))
-        self._done("PIN saved" if self.pin.value else "PIN removed")
+        self._act(lambda: self.state.set_pin(self.pin.value or "", self.pin_again.value or ""),
+                  "PIN saved" if self.pin.value else "PIN removed")
 
     def remove_pin(self) -> None:
-        try:
-            self.state.set_pin(None)
-        except ServiceError as exc:
-            return self._fail(str(exc))
-        self._done("PIN removed")
+        self._act(lambda: self.state.set_pin(None), "PIN removed")
 
     def save_reward(self) -> None:
         try:
             goal = int(self.reward_goal.value)
         except (TypeError, ValueError):
             return self._fail("Stars needed must be a whole number")
-        try:
-            self.state.set_reward(self.reward_name.value or "", goal)
-        except ServiceError as exc:
-            return self._fail(str(exc))
-        self._done("Reward saved: stars count from today")
+        self._act(lambda: self.state.set_reward(self.reward_name.value or "", goal),
+                  "Reward saved: stars count from today")

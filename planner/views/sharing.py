@@ -1,24 +1,17 @@
 """Getting things out and back in: the therapist's report, calendar reminders, backups."""
 from __future__ import annotations
 
-import asyncio
-
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import flet as ft
 
 from planner.core.model import SLOTS
-from planner.services.errors import ServiceError
 from planner.views import rows, widgets
 
 if TYPE_CHECKING:
-    from planner.views.app import Shell
-
-
-async def _download(shell: "Shell", name: str, data: bytes) -> None:
-    await shell.file_picker.save_file(file_name=name, src_bytes=data)
-    widgets.snack(shell.page, f"Saved {name}")
+    from planner.views.navigator import Navigator
+    from planner.views.state import AppState
 
 
 def restored_text(outcome) -> str:
@@ -35,14 +28,14 @@ def restored_text(outcome) -> str:
 
 # ------------------------------------------------------------------ Progress: report
 
-def progress_sections(shell: "Shell") -> list[ft.Control]:
+def progress_sections(st: "AppState", nav: "Navigator") -> list[ft.Control]:
     period = ft.Dropdown(key="report-period", label="Period", value="plan", width=220,
                          options=[ft.DropdownOption(key="plan", text="Whole plan so far"),
                                   ft.DropdownOption(key="4weeks", text="Last 4 weeks"),
                                   ft.DropdownOption(key="week", text="This week")])
 
     def first_day():
-        today = shell.state.today
+        today = st.today
         if period.value == "4weeks":
             return today - timedelta(days=27)
         if period.value == "week":
@@ -59,25 +52,23 @@ def progress_sections(shell: "Shell") -> list[ft.Control]:
                    ft.Text("Making the report...", size=14)], visible=False, key="report-busy", spacing=8)
     buttons: list[ft.Control] = []
 
-    async def share(fmt: str) -> None:
-        st = shell.state
-        # The report is built in a worker thread: the app stays responsive, a ring shows meanwhile.
-        busy.visible = True
+    def set_busy(on: bool) -> None:
+        busy.visible = on
         for b in buttons:
-            b.disabled = True
-        shell.page.update()
+            b.disabled = on
+        nav.update()
+
+    async def share(fmt: str) -> None:
+        # The report is built in a worker thread: the app stays responsive, a ring shows meanwhile.
+        set_busy(True)
+        made: list[tuple[str, bytes]] = []
         try:
             first = first_day()
-            name, data = await asyncio.to_thread(st.report, first, fmt)
-        except ServiceError as exc:
-            widgets.snack(shell.page, str(exc), error=True)
-            return
+            await nav.act_async(lambda: st.report(first, fmt), in_thread=True, then=made.append)
         finally:
-            busy.visible = False
-            for b in buttons:
-                b.disabled = False
-            shell.page.update()
-        await _download(shell, name, data)
+            set_busy(False)
+        if made:
+            await nav.download(*made[0])
 
     buttons.extend([ft.FilledButton("Share report (PDF)", icon=ft.Icons.PICTURE_AS_PDF, key="share-report",
                                     height=widgets.TOUCH, on_click=share_pdf),
@@ -93,8 +84,7 @@ def progress_sections(shell: "Shell") -> list[ft.Control]:
 
 # ------------------------------------------------------------------ Settings: calendar and backup
 
-def settings_sections(shell: "Shell") -> list[ft.Control]:
-    st = shell.state
+def settings_sections(st: "AppState", nav: "Navigator") -> list[ft.Control]:
     out: list[ft.Control] = []
     if st.has_plan:
         chosen = st.slot_times()
@@ -108,24 +98,13 @@ def settings_sections(shell: "Shell") -> list[ft.Control]:
                 try:
                     datetime.strptime(v, "%H:%M")
                 except ValueError:
-                    widgets.snack(shell.page, f"{rows.slot_label(s)}: write the time as HH:MM, e.g. 07:30",
-                                  error=True)
+                    nav.snack(f"{rows.slot_label(s)}: write the time as HH:MM, e.g. 07:30", error=True)
                     return
                 times[s] = v
-            try:
-                st.set_slot_times(times)
-            except ServiceError as exc:
-                widgets.snack(shell.page, str(exc), error=True)
-                return
-            widgets.snack(shell.page, "Reminder times saved")
+            nav.act(lambda: st.set_slot_times(times), done="Reminder times saved")
 
         async def export(e) -> None:
-            try:
-                name, data = st.calendar(28)
-            except ServiceError as exc:
-                widgets.snack(shell.page, str(exc), error=True)
-                return
-            await _download(shell, name, data)
+            await nav.act_async(lambda: st.calendar(28), then=lambda got: nav.download(*got))
 
         out.append(widgets.section("Calendar reminders",
                          ft.Text("Adds the next 4 weeks of practice to your phone's calendar, with a "
@@ -140,45 +119,35 @@ def settings_sections(shell: "Shell") -> list[ft.Control]:
                          key="calendar-card"))
 
     async def backup(e) -> None:
-        try:
-            name, data = st.backup()
-        except ServiceError as exc:
-            widgets.snack(shell.page, str(exc), error=True)
-            return
-        await _download(shell, name, data)
+        await nav.act_async(st.backup, then=lambda got: nav.download(*got))
 
     async def restore(e) -> None:
-        files = await shell.file_picker.pick_files(dialog_title="Choose a backup file", with_data=True,
-                                                   cancel_upload_on_window_blur=False)
+        files = await nav.pick_files(dialog_title="Choose a backup file", with_data=True,
+                                     cancel_upload_on_window_blur=False)
         if not files:
             return
         data = files[0].bytes or b""
-        try:
-            found = st.inspect_backup(data)
-        except ServiceError as exc:
-            widgets.snack(shell.page, f"{files[0].name}: {exc}", error=True)
-            return
+        nav.act(lambda: st.inspect_backup(data), then=lambda found: ask(data, found),
+                error=lambda text: nav.snack(f"{files[0].name}: {text}", error=True))
 
+    def ask(data: bytes, found) -> None:
         dialog = ft.AlertDialog(
             title=ft.Text("Restore this backup?"),
             content=ft.Text(key="restore-dialog", value=f"Backup made {found.created_text} with {found.files} files. What is on this "
                             "device now is kept in a copy inside the data folder."))
 
-        def confirm(_e) -> None:
-            widgets.close(dialog)
-            try:
-                outcome = st.restore(data)
-            except ServiceError as exc:
-                widgets.snack(shell.page, str(exc), error=True)
-                return
+        def restored(_outcome) -> None:
             st.reload()
-            shell.refresh_all()
-            shell.show_tab("today")
-            widgets.snack(shell.page, restored_text(outcome))
+            nav.titles_changed()
+            nav.show_tab("today")
 
-        dialog.actions = [ft.TextButton("Cancel", key="restore-cancel", on_click=lambda _e: widgets.close(dialog)),
+        def confirm(_e) -> None:
+            nav.close_dialog(dialog)
+            nav.act(lambda: st.restore(data), then=restored, done=restored_text)
+
+        dialog.actions = [ft.TextButton("Cancel", key="restore-cancel", on_click=lambda _e: nav.close_dialog(dialog)),
                           ft.FilledButton("Restore", key="restore-confirm", on_click=confirm)]
-        shell.page.show_dialog(dialog)
+        nav.show_dialog(dialog)
 
     out.append(widgets.section("Backup and moving to a new phone",
                      ft.Text("One file with everything: plans, ticks, notes, settings and your photos.",

@@ -7,18 +7,18 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from planner.core.model import ScheduledItem, Status
-from planner.services.errors import ServiceError
 from planner.views import rows, widgets
 from planner.views.item_sheet import ItemSheet, UseSheet
 
 if TYPE_CHECKING:
-    from planner.views.app import Shell
+    from planner.views.navigator import Navigator
+    from planner.views.state import AppState
 
 
 class TodayView:
-    def __init__(self, shell: "Shell"):
-        self.shell = shell
-        self.state = shell.state
+    def __init__(self, state: "AppState", nav: "Navigator"):
+        self.state = state
+        self.nav = nav
         self.control = ft.ListView(expand=True, spacing=6, padding=ft.Padding.symmetric(horizontal=12, vertical=8),
                                    key="today-view")
 
@@ -53,10 +53,7 @@ class TodayView:
         (so only on today's page: a use is logged at the time it is saved)."""
         if when != self.state.today:
             return
-        try:
-            entries = self.state.as_needed(when)
-        except ServiceError:
-            entries = []
+        entries = self.nav.quietly(lambda: self.state.as_needed(when), [])
         if not entries:
             return
         self.control.controls.append(widgets.section_title("When needed"))
@@ -158,22 +155,18 @@ class TodayView:
         self.control.update()
 
     def on_check(self, item: ScheduledItem, checked: bool | None) -> None:
-        try:
-            if item.status is Status.PARTIAL:
-                self.state.record(item, Status.DONE, reason=None)    # partly done, tapped: now done
-            else:
-                self.state.tick(item, bool(checked))
-        except ServiceError as exc:
-            widgets.snack(self.shell.page, str(exc), error=True)
+        if item.status is Status.PARTIAL:
+            self.nav.act(lambda: self.state.record(item, Status.DONE, reason=None))   # partly done, tapped: now done
+        else:
+            self.nav.act(lambda: self.state.tick(item, bool(checked)))
         self.refresh()
         self.control.update()
 
     def open_item(self, item: ScheduledItem) -> None:
-        self.shell.sheet = ItemSheet(self.shell, item, on_change=self.after_sheet)
-        self.shell.sheet.open()
+        self.nav.open_sheet(ItemSheet(self.state, self.nav, item, on_change=self.after_sheet))
 
     def open_use(self, entry) -> None:
-        UseSheet(self.shell, entry, on_change=self.after_sheet).open()
+        UseSheet(self.state, self.nav, entry, on_change=self.after_sheet).open()
 
     def after_sheet(self) -> None:
         self.refresh()

@@ -13,13 +13,14 @@ from planner.core.daystate import day_state
 from planner.views import rows, widgets
 
 if TYPE_CHECKING:
-    from planner.views.app import Shell
+    from planner.views.navigator import Navigator
+    from planner.views.state import AppState
 
 
 class WeekView:
-    def __init__(self, shell: "Shell"):
-        self.shell = shell
-        self.state = shell.state
+    def __init__(self, state: "AppState", nav: "Navigator"):
+        self.state = state
+        self.nav = nav
         self.monday = None
         self.control = ft.ListView(expand=True, spacing=6, padding=ft.Padding.symmetric(horizontal=12, vertical=8),
                                    key="week-view")
@@ -83,4 +84,4 @@ class WeekView:
 
     def open_day(self, day) -> None:
         self.state.viewing = day
-        self.shell.show_tab("today")
+        self.nav.show_tab("today")

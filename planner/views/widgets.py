@@ -55,13 +55,6 @@ def area_chip(area: str) -> ft.Control:
     )
 
 
-def snack(page: ft.Page, text: str, error: bool = False) -> None:
-    if error:
-        text = rows.app_words(text)
-    page.show_dialog(ft.SnackBar(ft.Text(text, key="snack-text"), bgcolor="#B3261E" if error else None,
-                                 duration=ft.Duration(seconds=4)))
-
-
 def icon_button(icon: str, label: str, key: str, on_click, **kw) -> ft.Control:
     """An icon button whose label screen readers (and browser tests) can find."""
     kw.setdefault("width", TOUCH)              # a 48 x 48 px target, whatever the theme's density
@@ -76,10 +69,9 @@ def close(dialog: ft.DialogControl) -> None:
     dialog.update()
 
 
-def with_pin(shell, why: str, action) -> None:
+def with_pin(state, nav, why: str, action) -> None:
     """Run `action()` now when no parent PIN is set, else after the PIN is typed. A wrong PIN
     keeps what was typed selected and the field focused, so the parent can simply type again."""
-    state = shell.state
     if not state.has_pin():
         action()
         return
@@ -105,4 +97,4 @@ def with_pin(shell, why: str, action) -> None:
         content=ft.Column([field, error], tight=True, spacing=4, key="pin-dialog"),
         actions=[ft.TextButton("Cancel", key="pin-cancel", on_click=lambda e: close(dialog)),
                  ft.FilledButton("OK", key="pin-ok", on_click=check)])
-    shell.page.show_dialog(dialog)
+    nav.show_dialog(dialog)
