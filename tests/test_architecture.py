@@ -1,5 +1,6 @@
 """The layers, as rules a test can hold: the core is pure, nothing imports the CLI, no import cycles,
-views reach storage only through the app state, and `planner done` loads no report, PDF, calendar,
+views reach storage only through the app state and the app frame only through the navigator (which
+alone turns a ServiceError into a message), and `planner done` loads no report, PDF, calendar,
 archive or Flet code."""
 from __future__ import annotations
 
@@ -111,3 +112,55 @@ def test_done_loads_no_report_pdf_calendar_archive_or_flet(tmp_path):
     for bad in ("planner.core.report", "planner.reports", "fpdf", "icalendar", "flet", "planner.storage.archive",
                 "planner.storage.backup", "planner.interop", "planner.views"):
         assert not [m for m in loaded if m == bad or m.startswith(bad + ".")], bad
+
+
+# Views see the app around them only through the Navigator: never the Shell, its page, its frame,
+# its file picker or another view's controls.
+FRAME_OWNERS = {"planner.views.app", "planner.views.navigator"}
+FRAME_WORDS = [
+    (r"\bshell\b", "the Shell"),
+    (r"\.page\.", "the app's page"),
+    (r"\bft\.Page\b", "the app's page"),
+    (r"\bfile_picker\b", "the Shell's file picker"),
+    (r"\.frame\b", "the Shell's frame"),
+    (r"\.views(\[|\.get\()", "another view"),
+    (r"\bkid_view\b", "the Shell's kid view"),
+]
+# Where a ServiceError may be caught in planner/views/, and why. Everywhere else a user action goes
+# through Navigator.act / act_async (or a quiet read through Navigator.quietly).
+SERVICE_ERROR_CATCHERS = {
+    "planner.views.navigator": "the one place a user action's error becomes a message (act, act_async, quietly)",
+    "planner.views.state": "the door to the services, below the views: a few reads fall back quietly "
+                           "(no family yet, kid mode off) and it never shows anything",
+}
+
+
+def _view_modules() -> dict[str, Path]:
+    return {n: p for n, p in modules().items() if n.startswith("planner.views.")}
+
+
+def test_views_act_on_the_app_only_through_the_navigator():
+    import re
+    bad = []
+    for name, path in _view_modules().items():
+        if name in FRAME_OWNERS:
+            continue
+        for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for pattern, what in FRAME_WORDS:
+                if re.search(pattern, line, flags=re.IGNORECASE if pattern == r"\bshell\b" else 0):
+                    bad.append(f"{name}:{no} reaches {what}: {line.strip()}")
+    assert not bad, "\n".join(bad)
+
+
+def test_a_service_error_is_caught_only_where_the_flow_differs():
+    import re
+    catch = re.compile(r"except\s*\(?[^:\n]*\bServiceError\b")
+    bad = []
+    for name, path in _view_modules().items():
+        if name in SERVICE_ERROR_CATCHERS:
+            continue
+        for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if catch.search(line):
+                bad.append(f"{name}:{no}: {line.strip()}")
+    assert not bad, "use Navigator.act (or quietly) instead:\n" + "\n".join(bad)
+    assert all(n in _view_modules() for n in SERVICE_ERROR_CATCHERS)
