@@ -262,3 +262,23 @@ def test_frequencies_hold_for_any_plan(mini_library, ks, minutes, rest, start_of
         # A fitting plan may only overflow in partial weeks, where fewer days carry the load.
         assert all(len([x for x in weeks(days)[d.date - timedelta(days=d.date.weekday())]
                         if x.budget_minutes]) < full for d in over)
+
+
+def test_a_repeated_schedule_answers_from_its_memo_but_never_stale(mini_library):
+    plan = make(mini_library)
+    segs = scheduler.timeline([(plan.start, plan)])
+    day = next(d for d in run(plan) if d.items)
+    it = day.items[0]
+    plain = scheduler.schedule(segs, day.date, day.date)[0]
+    assert scheduler.schedule(segs, day.date, day.date)[0] is plain     # the same week, remembered
+    done = Completion(it.id, day.date, Status.DONE, plan.plan_id, it.key, it.title, it.slot, {"minutes": it.minutes})
+    ticked = scheduler.schedule(segs, day.date, day.date, {it.id: done})[0]
+    assert ticked.items[0].status is Status.DONE and plain.items[0].status is Status.PLANNED
+    skipped = Completion(it.id, day.date, Status.SKIPPED, plan.plan_id, it.key, it.title, it.slot,
+                         {"minutes": it.minutes}, reason="sick")
+    assert scheduler.schedule(segs, day.date, day.date, {it.id: skipped})[0].items[0].status is Status.SKIPPED
+    paused = scheduler.schedule(segs, day.date, day.date, paused={day.date})[0]
+    assert paused.items == () and paused.paused
+    revised = make(mini_library, rest_days=[day.weekday])                # a new plan object
+    assert scheduler.schedule(scheduler.timeline([(revised.start, revised)]), day.date, day.date)[0].rest
+    assert scheduler.schedule(segs, day.date, day.date)[0].items == plain.items

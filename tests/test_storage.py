@@ -222,3 +222,17 @@ def test_a_killed_writers_temp_file_goes_at_the_next_write_into_its_folder(tmp_p
     assert all(p.exists() for p in strays)
     s2.put_completion("maya", rec(day, 2))
     assert not any(p.exists() for p in strays)
+
+
+def test_a_week_file_is_read_into_records_once_until_it_changes(tmp_path):
+    s = Store(tmp_path)
+    day = date(2026, 11, 27)
+    s.put_completion("maya", rec(day, 1))
+    first = s.completions("maya", day, day)
+    again = s.completions("maya", day, day)
+    only = rec(day, 1).item_id
+    assert again[only] is first[only]              # parsed and checked once in this process
+    other = Store(tmp_path)                        # another device's process changes the file
+    other.put_completion("maya", Completion(**{**rec(day, 1).__dict__, "note": "changed"}))
+    fresh = s.completions("maya", day, day)
+    assert fresh[only] is not first[only] and fresh[only].note == "changed"

@@ -563,21 +563,21 @@ def build_report(days: Sequence[Day], plans: Sequence[Plan], first: date, last: 
         rating_seq: list[tuple[date, str]] = []
         assist_seq: list[tuple[date, str]] = []
         for it in its:
-            if it.status is Status.SKIPPED:
+            st = it.status
+            if st is s_skip:
                 act_reasons[it.reason if it.reason in act_reasons else "other"] += 1
-            if it.rating in rated:
-                rated[it.rating] += 1
-                rating_seq.append((it.date, it.rating))
-            if it.status in (Status.DONE, Status.PARTIAL):
-                level = getattr(it, "level_done", None) or getattr(it, "level", None)
+            rating = it.rating
+            if rating is not None and rating in rated:
+                rated[rating] += 1
+                rating_seq.append((it.date, rating))
+            if st is s_done or st is s_part:
+                level = it.level_done or it.level
                 if level:
                     levels[level] = levels.get(level, 0) + 1
-                assist = getattr(it, "assist", None)
-                if assist:
-                    assist_seq.append((it.date, assist))
-            option = getattr(it, "option", None)
-            if option:
-                options[option] = options.get(option, 0) + 1
+                if it.assist:
+                    assist_seq.append((it.date, it.assist))
+            if it.option:
+                options[it.option] = options.get(it.option, 0) + 1
         run = 0
         for _, r in reversed(rating_seq):
             if r != "easy":

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from itertools import combinations
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 from planner.core.model import (
     SCHOOL_SLOTS, SETTING_ORDER, FrequencyKind, SLOT_ORDER, WEEKDAYS, Completion, Day, LevelChange, Plan,
@@ -352,11 +352,53 @@ def schedule(segments: list[Segment], first: date, last: date,
     while day <= last:
         monday = _week_monday(day)
         week_end = min(monday + timedelta(days=6), last)
-        week_days = _schedule_week(segments, monday, paused, levels)
+        week_days = _memo_week(segments, monday, paused, levels)
         while day <= week_end:
-            days.append(_with_status(week_days[day], by_date.get(day, ())))
+            days.append(_memo_status(week_days[day], by_date.get(day, ())))
             day += ONE_DAY
     return days
+
+
+# Memos of the two steps above, for a process that asks again (the app, a report after the
+# Progress screen). Keyed by the identity of the frozen inputs, whose references the memo keeps
+# (an id is never reused while its object lives); a new plan object or a changed record is a
+# new key. Bounded: cleared when full.
+_WEEKS: dict[tuple, tuple[tuple, dict[date, Day]]] = {}
+_STATUS: dict[tuple, tuple[Day, tuple[Completion, ...], Day]] = {}
+_MEMO_MAX = 20_000
+
+
+def _memo_week(segments: list[Segment], monday: date, paused: frozenset,
+               levels: Mapping[tuple[str, str], list[LevelChange]]) -> dict[date, Day]:
+    sunday = monday + timedelta(days=6)
+    segs = tuple(seg for seg in segments if seg.first <= sunday and (seg.last is None or seg.last >= monday))
+    plans = tuple(seg.plan for seg in segs)
+    key = (monday, tuple((id(seg.plan), seg.first, seg.last) for seg in segs),
+           tuple(sorted(d for d in paused if monday <= d <= sunday)),
+           tuple(ch for changes in levels.values() for ch in changes if ch.date <= sunday))
+    hit = _WEEKS.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], plans)):
+        return hit[1]
+    if len(_WEEKS) >= _MEMO_MAX:
+        _WEEKS.clear()
+    week = _schedule_week(list(segs), monday, paused, levels)
+    _WEEKS[key] = (plans, week)
+    return week
+
+
+def _memo_status(day: Day, records: Sequence[Completion]) -> Day:
+    if not records:
+        return day
+    records = tuple(records)
+    key = (id(day), *map(id, records))
+    hit = _STATUS.get(key)
+    if hit is not None and hit[0] is day and all(a is b for a, b in zip(hit[1], records)):
+        return hit[2]
+    if len(_STATUS) >= _MEMO_MAX:
+        _STATUS.clear()
+    out = _with_status(day, records)
+    _STATUS[key] = (day, records, out)
+    return out
 
 
 def _schedule_week(segments: list[Segment], monday: date, paused: frozenset,
@@ -467,6 +509,8 @@ def clear_caches() -> None:
     place_week.cache_clear()
     _entry_order.cache_clear()
     _TEMPLATES.clear()
+    _WEEKS.clear()
+    _STATUS.clear()
 
 
 @lru_cache(maxsize=64)

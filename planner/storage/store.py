@@ -88,6 +88,9 @@ class Store:
         self._schema_checked = False
         self._prepared = False              # stray temp files swept, schema checked (once)
         self._read_cache: dict[Path, tuple[tuple[int, int, int], dict[str, Any]]] = {}
+        # Typed records of a table, kept while the file's parsed document is the cached one: a
+        # week file is parsed and checked once per process until it changes on disk.
+        self._typed_cache: dict[tuple[str, str], tuple[dict[str, Any] | None, tuple[Any, ...]]] = {}
         self._swept: set[Path] = set()        # folders cleared of a killed writer's temp files
         self._reported: set[Path] = set()
 
@@ -393,14 +396,31 @@ class Store:
             return new
 
     # ------------------------------------------------------------ history
+    def _records(self, rel: str, table: str, convert: Callable[[dict[str, Any]], Any]) -> tuple[Any, ...]:
+        """The typed records of a table of a file, converted once while the file is unchanged."""
+        doc = self._read(rel)
+        key = (rel, table)
+        hit = self._typed_cache.get(key)
+        if hit is not None and hit[0] is doc:
+            return hit[1]
+        rows = tuple(convert(d) for d in self._rows(doc, table))
+        cached = self._read_cache.get(self.dir / rel)
+        if doc is None or (cached is not None and cached[1] is doc):   # not a damaged file's copy
+            self._typed_cache[key] = (doc, rows)
+        return rows
+
     def completions(self, child_key: str, first: date, last: date) -> dict[str, Completion]:
         out: dict[str, Completion] = {}
         monday = first - timedelta(days=first.weekday())
         while monday <= last:
-            for doc in self._rows(self._read(week_file(child_key, monday)), "completions"):
-                c = self._completion(doc)
-                if first <= c.date <= last:
+            rows = self._records(week_file(child_key, monday), "completions", self._completion)
+            if first <= monday and monday + timedelta(days=6) <= last:
+                for c in rows:
                     out[c.item_id] = c
+            else:
+                for c in rows:
+                    if first <= c.date <= last:
+                        out[c.item_id] = c
             monday += timedelta(days=7)
         return out
 
@@ -499,15 +519,18 @@ class Store:
         out = []
         monday = first - timedelta(days=first.weekday())
         while monday <= last:
-            for doc in self._rows(self._read(week_file(child_key, monday)), "uses"):
-                try:
-                    u = mapping.use_from_doc(doc)
-                except BadRecord as exc:
-                    raise StoreError(f"a history file holds a record that cannot be read ({exc})") from None
+            for u in self._records(week_file(child_key, monday), "uses", self._use):
                 if first <= u.date <= last:
                     out.append(u)
             monday += timedelta(days=7)
         return sorted(out, key=lambda u: u.at)
+
+    @staticmethod
+    def _use(doc: dict[str, Any]) -> AsNeededUse:
+        try:
+            return mapping.use_from_doc(doc)
+        except BadRecord as exc:
+            raise StoreError(f"a history file holds a record that cannot be read ({exc})") from None
 
     def add_use(self, child_key: str, use: AsNeededUse) -> None:
         _check_key(child_key)
@@ -587,6 +610,7 @@ class Store:
             db.close()
         self._dbs.clear()
         self._read_cache.clear()
+        self._typed_cache.clear()
         self._swept.clear()
 
 
