@@ -254,38 +254,46 @@ def _even_week(plan: Plan, weekly, choices, chosen: list, budgets: Mapping[int, 
     total = sum(fixed.values()) + remaining_after[0]
     avg = total / len(days)
     load = dict(fixed)
+    over_now = sum(max(0, load[d] - budgets[d]) for d in days)
     picked: dict[int, tuple[int, ...]] = {}
     nodes = 0
-
-    def bound(pos: int) -> tuple[int, float]:
-        over = sum(max(0, load[d] - budgets[d]) for d in days)
-        hi = max(max(load.values()), avg)
-        lo = min(min(load.values()) + remaining_after[pos], avg)
-        return over, hi - lo
+    ceil = math.ceil
 
     def dfs(pos: int) -> None:
-        nonlocal best, best_cost, nodes
+        # The bound of a node, written out inline with the minutes over budget kept as the
+        # loads change (this runs thousands of times in every process that schedules a week):
+        # minutes over budget so far, and a gap no finished week below this node can beat.
+        nonlocal best, best_cost, nodes, over_now
         if pos == len(order):
-            c = cost(load)
+            c = (over_now, max(load.values()) - min(load.values()))
             if c < best_cost:
                 best_cost = c
                 best = [picked[i] for i in range(len(weekly))]
             return
         i = order[pos]
         m = mins[i]
+        rest = remaining_after[pos + 1]
         ranked = sorted(choices[i], key=lambda combo: (sum(load[d] for d in combo), combo))
         for combo in ranked:
             nodes += 1
             if nodes > EVEN_NODES:
                 return
+            before = over_now
             for d in combo:
-                load[d] += m
-            lb = bound(pos + 1)
-            if (lb[0], math.ceil(lb[1] - 1e-9)) < best_cost:
+                old = load[d]
+                new = load[d] = old + m
+                b = budgets[d]
+                if new > b:
+                    over_now += new - b - (old - b if old > b else 0)
+            hi = max(load.values())
+            lo = min(load.values()) + rest
+            gap = (hi if hi > avg else avg) - (lo if lo < avg else avg)
+            if (over_now, ceil(gap - 1e-9)) < best_cost:
                 picked[i] = combo
                 dfs(pos + 1)
             for d in combo:
                 load[d] -= m
+            over_now = before
             if best_cost[1] == 0 and best_cost[0] == 0:
                 return
 
