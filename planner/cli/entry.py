@@ -23,6 +23,30 @@ class Parser(argparse.ArgumentParser):
         print(f"error: {printable(message)} (see `planner --help`)", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
 
+    # argparse builds a help formatter for every argument added, only to check its metavar, and
+    # each one asks the terminal for its width (importing shutil, bz2 and lzma). A fixed width
+    # does for that check; help and usage text still follow the terminal.
+    _adding = False
+
+    def add_argument(self, *args, **kwargs):
+        self._adding = True
+        try:
+            return super().add_argument(*args, **kwargs)
+        finally:
+            self._adding = False
+
+    def add_subparsers(self, **kwargs):
+        self._adding = True                  # its formatter only spells the commands' prog
+        try:
+            return super().add_subparsers(**kwargs)
+        finally:
+            self._adding = False
+
+    def _get_formatter(self):
+        if self._adding:
+            return self.formatter_class(prog=self.prog, width=80)
+        return super()._get_formatter()
+
 
 class _Skip:
     """Stands in for the parser of a command that was not asked for: adding its arguments is
