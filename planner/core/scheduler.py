@@ -258,6 +258,7 @@ def _even_week(plan: Plan, weekly, choices, chosen: list, budgets: Mapping[int, 
     picked: dict[int, tuple[int, ...]] = {}
     nodes = 0
     ceil = math.ceil
+    load_of = load.__getitem__
 
     def dfs(pos: int) -> None:
         # The bound of a node, written out inline with the minutes over budget kept as the
@@ -273,7 +274,7 @@ def _even_week(plan: Plan, weekly, choices, chosen: list, budgets: Mapping[int, 
         i = order[pos]
         m = mins[i]
         rest = remaining_after[pos + 1]
-        ranked = sorted(choices[i], key=lambda combo: (sum(load[d] for d in combo), combo))
+        ranked = sorted(choices[i], key=lambda combo: (sum(map(load_of, combo)), combo))
         for combo in ranked:
             nodes += 1
             if nodes > EVEN_NODES:
