@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT
 
 PKG = ROOT / "planner"
@@ -164,3 +166,26 @@ def test_a_service_error_is_caught_only_where_the_flow_differs():
                 bad.append(f"{name}:{no}: {line.strip()}")
     assert not bad, "use Navigator.act (or quietly) instead:\n" + "\n".join(bad)
     assert all(n in _view_modules() for n in SERVICE_ERROR_CATCHERS)
+
+
+def _still_on_dataclasses(*rel: str) -> bool:
+    return any("import dataclasses" in t or "from dataclasses import" in t
+               for t in ((ROOT / r).read_text(encoding="utf-8") for r in rel))
+
+
+@pytest.mark.xfail(_still_on_dataclasses("planner/core/scheduler.py", "planner/storage/store.py"), strict=True,
+                   reason="scheduler.py still imports dataclasses")
+def test_done_loads_neither_dataclasses_nor_inspect(tmp_path):
+    """The core's value types (planner.core.value) replace dataclasses: `planner done` creates its
+    classes without importing dataclasses, inspect, ast or dis."""
+    env = dict(os.environ, PLANNER_TODAY="2026-11-27")
+    data = tmp_path / "data"
+    subprocess.run([sys.executable, "-m", "planner", "--data-dir", str(data), "demo"], env=env,
+                   check=True, capture_output=True)
+    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "planner", "--data-dir", str(data),
+                        "done", "sam-demo.20261127.zipping-coat.morning"], env=env,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    loaded = {line.split("|")[-1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")}
+    assert "dataclasses" not in loaded
+    assert "inspect" not in loaded
