@@ -1,4 +1,5 @@
-"""The app shell: navigation between Today, Week, Progress and Plan, settings, kid mode."""
+"""The app shell: owns the page, the navigation between Today, Week, Progress, Plan and Settings,
+the frame, live updates and kid mode. Views reach it only through the Navigator it makes."""
 from __future__ import annotations
 
 import os
