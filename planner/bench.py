@@ -83,8 +83,8 @@ def make_history(folder: Path, years: float, children: int = 1) -> int:
     for n in range(children):
         plan = history_plan(start)
         if children > 1:
-            import dataclasses
-            plan = dataclasses.replace(plan, plan_id=f"hist-{n:02d}", child=f"Child {n:02d}")
+            from planner.core.value import replace
+            plan = replace(plan, plan_id=f"hist-{n:02d}", child=f"Child {n:02d}")
         plans.import_plan(store, plan, start)
         total += fill_history(store, plan, start, TODAY - timedelta(days=1))
     return total

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 import io
 import json
 import zipfile
@@ -11,6 +10,7 @@ from datetime import date, datetime
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from planner.core.value import replace
 from planner.services import sharing
 from planner.storage import archive
 from planner.storage.store import SCHEMA_VERSION, Store

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 import pytest
 from icalendar import Calendar
 
+from planner.core.value import replace
 from planner.services import household, plans, practice
 from planner.reports.ical import DEFAULT_SLOT_TIMES, build_ics, event_uid, slot_times
 from planner.storage.store import Store

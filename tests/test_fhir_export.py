@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import date, datetime, timezone
 
 import pytest
@@ -11,6 +10,7 @@ from conftest import ROOT, base_plan
 from planner.core.importer import plan_from_dict
 from planner.core.model import GoalRating, Status
 from planner.core.scheduler import schedule, timeline
+from planner.core.value import replace
 from planner.interop.fhir import (
     ACTIVITY_SYSTEM, CODES, OBSERVATION_SYSTEM, PLAN_SYSTEM, FhirError, careplan_to_plan, export_bundle,
     goal_resource_id, to_transaction,

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import replace
 import time
 from datetime import date, datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,6 +16,7 @@ from fhir_server import fhir_server, fhir_server_with_token, free_port  # noqa: 
 from planner.core.importer import plan_from_dict
 from planner.core.model import GoalRating, Status
 from planner.core.scheduler import schedule, timeline
+from planner.core.value import replace
 from planner.interop.fhir import (
     OBSERVATION_SYSTEM, PLAN_SYSTEM, FhirError, careplan_to_plan, export_bundle, patient_reference, pull, push,
     push_summary,

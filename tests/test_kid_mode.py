@@ -206,7 +206,7 @@ def test_reps_are_dots_to_tap_and_the_card_fills(data):
 
 
 def test_dots_for_per_side_and_many_reps():
-    from dataclasses import replace
+    from planner.core.value import replace
     store_item = _item(reps=10, sets=2)
     assert rep_dots(store_item).total == 20 and rep_dots(store_item).sets == 2
     assert rep_dots(replace(store_item, per_side=True)).per_set == 20
@@ -704,7 +704,7 @@ def test_the_familys_photo_of_the_reward_replaces_ours(data):
 
 
 def test_safety_of_a_choice_follows_the_option_picked():
-    from dataclasses import replace
+    from planner.core.value import replace
     from planner.views.kid_plan import safety_due
     choice = _item(key="heavy-work", options=("wall-pushups", "heavy-carry"))
     done_carry = replace(choice, id="y", status=Status.DONE, option="heavy-carry")

@@ -10,7 +10,6 @@ import csv
 import io
 import json
 import math
-from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import pytest
@@ -18,6 +17,7 @@ import pytest
 from planner.core.importer import plan_from_dict
 from planner.core.model import AsNeededUse, Day, GoalRating, ScheduledItem, Status
 from planner.core.report import (ADHERENCE_NAME, FOOTER, age_text, build_report, count, gas_t_score)
+from planner.core.value import frozen, replace
 from planner.library import load_library, picture_names
 from planner.reports import formats
 from conftest import base_plan, folder_snapshot
@@ -25,7 +25,7 @@ from conftest import base_plan, folder_snapshot
 
 # ------------------------------------------------------------------ fixtures by hand
 
-@dataclass(frozen=True)
+@frozen
 class Item(ScheduledItem):
     """A scheduled item as plan format 2 records it (level done, help needed, option)."""
     level: str | None = None

@@ -6,7 +6,6 @@ import os
 import re
 import shutil
 import subprocess
-from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from hypothesis import given, settings, strategies as st
 
 from planner.core.model import AsNeededUse, GoalRating
 from planner.core.report import ADHERENCE_NAME, FOOTER, build_report
+from planner.core.value import replace
 from planner.reports import pdf as pdfmod
 from planner.reports.pdf import coverage, default_paper, pdf_text, render_pdf
 from test_report import D, DONE, PART, SKIP, as_days, day, mk, plan_of

@@ -6,8 +6,9 @@ whole-year view (`age_min`, `age_max`, `suits_age`) is derived for callers that 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from planner.core.value import frozen
 
 # Child precautions an activity can conflict with (plan format 2: `child.precautions`).
 # A plan whose child has one of these and asks for a conflicting activity is refused unless the
@@ -41,7 +42,7 @@ def years_to_months(min_years: int, max_years: int) -> tuple[int, int]:
     return int(min_years) * 12, int(max_years) * 12 + 11
 
 
-@dataclass(frozen=True)
+@frozen
 class LibraryActivity:
     """One activity of the bundled library (read from data files)."""
     id: str

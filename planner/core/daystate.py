@@ -1,10 +1,10 @@
 """What kind of day a day is, and its words, in one place for the CLI and the screens."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 
 from planner.core.model import Day, Plan
+from planner.core.value import frozen
 
 
 class DayKind(str, Enum):
@@ -22,7 +22,7 @@ WORDS = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class DayState:
     kind: DayKind
 

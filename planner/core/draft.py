@@ -7,7 +7,6 @@ turns it into a plan document, validates it exactly like an imported file
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Mapping
 
@@ -18,6 +17,7 @@ from planner.core.model import (
     AREAS, DAILY_SPREAD, FORMAT, FORMAT_2, HANDEDNESS, LEVELS, SCHOOL_DAYS, SLOTS, WEEKDAYS, LibraryActivity,
     Plan, PlanActivity, age_in_years,
 )
+from planner.core.value import field, frozen, mutable
 
 FREQ_KINDS: dict[str, str] = {"week": "Times a week", "days": "On set days", "day": "Times a day",
                               "needed": "When needed"}
@@ -34,7 +34,7 @@ DEFAULT_MINUTES = importer.DEFAULT_DAILY_MINUTES
 AGES = tuple(range(0, 13))
 
 
-@dataclass
+@mutable
 class DraftGoal:
     id: str
     text: str
@@ -50,7 +50,7 @@ class DraftGoal:
                     or any(x.strip() for x in self.gas))
 
 
-@dataclass
+@mutable
 class DraftActivity:
     key: str                              # library id, or the custom activity's id
     kind: str = "week"                    # "week", "days" or "day" (see FREQ_KINDS)
@@ -77,7 +77,7 @@ class DraftActivity:
                     or (self.kind == "days" and self.per_day.strip() not in ("", "1")))
 
 
-@dataclass
+@mutable
 class Draft:
     child: str = ""
     start: str = ""
@@ -522,7 +522,7 @@ def derived_plan_id(d: Draft) -> str | None:
 
 # ------------------------------------------------------------------ checking
 
-@dataclass(frozen=True)
+@frozen
 class Check:
     doc: dict[str, Any]
     plan: Plan | None

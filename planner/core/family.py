@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from planner.core import scheduler
 from planner.core.model import LevelChange, Plan, PlanActivity
+from planner.core.value import field, mutable
 
 
 def child_key(name: str) -> str:
@@ -24,7 +24,7 @@ def child_key(name: str) -> str:
     return "child-" + digest.hexdigest()[:10]
 
 
-@dataclass
+@mutable
 class Family:
     """Everything needed to schedule one child's days: the plan versions in effect over time
     and the days the family paused. `settings` is the child's stored settings, which the core

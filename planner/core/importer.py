@@ -11,7 +11,6 @@ import hashlib
 import io
 import json
 import re
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Iterable
 
@@ -23,6 +22,7 @@ from planner.core.model import (
     SENSORY_SYSTEMS, SETTINGS, SLOTS, WEEKDAYS, DAILY_SPREAD, Frequency, Goal, LibraryActivity,
     FrequencyKind, Phase, Plan, PlanActivity, age_in_months,
 )
+from planner.core.value import field, mutable
 
 MAX_PLAN_BYTES = 1_000_000          # a real plan is a few KB
 MAX_PLAN_DAYS = 3 * 366             # a plan longer than three years is almost surely a typo
@@ -86,7 +86,7 @@ class PlanError(ValueError):
         self.message = message
 
 
-@dataclass
+@mutable
 class CsvOptions:
     child: str | None = None
     start: str | None = None
@@ -401,7 +401,7 @@ def plan_from_dict(raw: Any, library: dict[str, LibraryActivity],
     )
 
 
-@dataclass
+@mutable
 class _Context:
     """What every entry of one plan is checked against."""
     v2: bool

@@ -5,11 +5,12 @@ items; a completion records what the family did with one item.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 from datetime import date
 from enum import Enum
 from functools import lru_cache
 from typing import Any
+
+from planner.core.value import asdict, field, frozen
 
 FORMAT = "ot-home-plan/1"
 FORMAT_2 = "ot-home-plan/2"
@@ -94,7 +95,7 @@ class FrequencyKind(str, Enum):
     DAILY = "day"            # n times on every plan day
 
 
-@dataclass(frozen=True)
+@frozen
 class Frequency:
     """How often an activity happens. Exactly one kind is set.
 
@@ -167,7 +168,7 @@ class Frequency:
         return days if self.per_day == 1 else f"{self.per_day}x a day on {days}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Goal:
     id: str
     text: str
@@ -181,7 +182,7 @@ class Goal:
         return self.gas[level + 2] if len(self.gas) == 5 and -2 <= level <= 2 else ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Phase:
     """A dated step of one plan entry: from `first` on, this level and dose (plan format 2)."""
     first: date
@@ -191,7 +192,7 @@ class Phase:
     sets: int | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class PlanActivity:
     """One entry of a plan: which activity, how often, how much."""
     key: str                     # activity id (library or custom), unique in the plan
@@ -256,7 +257,7 @@ class PlanActivity:
         return current
 
 
-@dataclass(frozen=True)
+@frozen
 class Plan:
     plan_id: str
     version: int
@@ -310,7 +311,7 @@ class Plan:
         return WEEKDAYS[day.weekday()] in self.rest_days
 
 
-@dataclass(frozen=True)
+@frozen
 class ScheduledItem:
     """One dated occurrence of a plan activity, with what happened to it."""
     id: str
@@ -367,7 +368,7 @@ class ScheduledItem:
             option=c.option)
 
 
-@dataclass(frozen=True)
+@frozen
 class Day:
     date: date
     budget_minutes: int
@@ -384,7 +385,7 @@ class Day:
         return WEEKDAYS[self.date.weekday()]
 
 
-@dataclass(frozen=True)
+@frozen
 class Snapshot:
     """What one item looked like and asked for when a record was made: kept with the record, so a
     record whose item a later revision removed still shows as it was (one typed form; stored as
@@ -437,7 +438,7 @@ class Snapshot:
         return x
 
 
-@dataclass(frozen=True)
+@frozen
 class Completion:
     """What the family recorded for one scheduled item (only what was tapped)."""
     item_id: str
@@ -504,7 +505,7 @@ GAS_LEVELS: tuple[int, ...] = (-2, -1, 0, 1, 2)
 HANDEDNESS: tuple[str, ...] = ("left", "right", "not-yet")
 
 
-@dataclass(frozen=True)
+@frozen
 class GoalRating:
     """A therapist's Goal Attainment Scaling rating of one goal on one date (history: never rewritten)."""
     plan_id: str
@@ -515,7 +516,7 @@ class GoalRating:
     recorded: str = ""               # ISO timestamp when it was entered
 
 
-@dataclass(frozen=True)
+@frozen
 class AsNeededUse:
     """One use of an as-needed item ("when upset, offer the calm-down corner")."""
     plan_id: str
@@ -531,7 +532,7 @@ class AsNeededUse:
         return date.fromisoformat(self.at[:10])
 
 
-@dataclass(frozen=True)
+@frozen
 class LevelChange:
     """A dated change of the level an entry is practised at (accepted "ready for the harder version?")."""
     plan_id: str

@@ -1,14 +1,14 @@
 """Progress figures, always derived from scheduled items and never stored."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable, Iterable
 
 from planner.core.model import Day, ScheduledItem, Status
+from planner.core.value import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Tally:
     scheduled: int = 0
     done: int = 0
@@ -95,7 +95,7 @@ def streak(days: list[Day], today: date) -> int:
     return count
 
 
-@dataclass(frozen=True)
+@frozen
 class WeekPoint:
     monday: date
     tally: Tally
@@ -113,7 +113,7 @@ def weekly_series(days: Iterable[Day], cutoff: date,
     return [WeekPoint(m, tally(v)) for m, v in sorted(weeks.items())]
 
 
-@dataclass(frozen=True)
+@frozen
 class DaySummary:
     date: date
     total: int

@@ -18,13 +18,13 @@ Plan format 2 signals (level done, help needed, option picked) are read with
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Iterable, Sequence
 
 from planner.core.model import (ASSISTS, ENGINE_STATES, LEVELS, RATINGS, SKIP_REASONS, SLOT_ORDER,
                                 AsNeededUse, Day, Goal, GoalRating, Plan, PlanActivity,
                                 ScheduledItem, Status)
+from planner.core.value import field, frozen
 
 SICK = "sick"
 READY_AFTER_EASY = 3            # "ready to progress" after this many easy ratings in a row by default
@@ -38,7 +38,7 @@ FOOTER = "Recorded by the family at home; not verified by the therapist."
 
 # ------------------------------------------------------------------ counts
 
-@dataclass(frozen=True)
+@frozen
 class Counts:
     """What happened to a set of counted items."""
     scheduled: int = 0          # counted items, sick ones included
@@ -146,7 +146,7 @@ def gas_text(goal: Goal | None, level: int) -> str:
 
 # ------------------------------------------------------------------ rows
 
-@dataclass(frozen=True)
+@frozen
 class Rating:
     """One goal rating inside the period."""
     date: date
@@ -163,13 +163,13 @@ class Rating:
         return d
 
 
-@dataclass(frozen=True)
+@frozen
 class WeekCounts:
     monday: date
     counts: Counts
 
 
-@dataclass(frozen=True)
+@frozen
 class GoalRow:
     goal: str | None            # the goal's id; None gathers the items without a goal
     text: str
@@ -198,7 +198,7 @@ class GoalRow:
         return d
 
 
-@dataclass(frozen=True)
+@frozen
 class Halves:
     """Counts of one vocabulary in the first and the second half of the period."""
     first: dict[str, int]
@@ -212,7 +212,7 @@ class Halves:
         return not any(self.first.values()) and not any(self.second.values())
 
 
-@dataclass(frozen=True)
+@frozen
 class ActivityRow:
     activity: str
     title: str
@@ -255,7 +255,7 @@ class ActivityRow:
         return d
 
 
-@dataclass(frozen=True)
+@frozen
 class AsNeededRow:
     activity: str
     title: str
@@ -274,7 +274,7 @@ class AsNeededRow:
                 "options": dict(self.options)}
 
 
-@dataclass(frozen=True)
+@frozen
 class Note:
     date: date
     slot: str
@@ -283,7 +283,7 @@ class Note:
     text: str
 
 
-@dataclass(frozen=True)
+@frozen
 class PlanVersion:
     plan_id: str
     version: int
@@ -293,7 +293,7 @@ class PlanVersion:
         return {"plan_id": self.plan_id, "version": self.version, "from": self.start.isoformat()}
 
 
-@dataclass(frozen=True)
+@frozen
 class Report:
     child: str
     therapist: str

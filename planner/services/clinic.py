@@ -6,7 +6,6 @@ calls it and saves, like every service. The server URL and token are family sett
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from planner.core.family import Family

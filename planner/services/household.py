@@ -2,12 +2,12 @@
 and pauses. One PIN gates kid mode for every child."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Callable
 
 from planner.core.family import Family, child_key, family_from_versions
 from planner.core.model import Status
+from planner.core.value import frozen, replace
 from planner.services.errors import ServiceError
 from planner.storage.records import ChildSettings, HouseholdSettings
 from planner.storage.store import Store, StoreError
@@ -27,7 +27,7 @@ def _guard(fn: Callable[[], Any]) -> Any:
 
 # ------------------------------------------------------------------ children
 
-@dataclass(frozen=True)
+@frozen
 class Child:
     key: str
     name: str
@@ -140,7 +140,7 @@ def has_pin(store: Store) -> bool:
     return bool(household(store).pin_hash)
 
 
-@dataclass(frozen=True)
+@frozen
 class PinCheck:
     ok: bool
     wait_seconds: int = 0          # > 0: locked; try again after this long
@@ -196,7 +196,7 @@ def check_pin(store: Store, pin: str, now: datetime) -> PinCheck:
 
 # ------------------------------------------------------------------ rewards and pauses
 
-@dataclass(frozen=True)
+@frozen
 class Reward:
     name: str
     goal: int

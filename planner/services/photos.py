@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import io
 import warnings
-from dataclasses import replace
 
 from planner.core.family import Family
+from planner.core.value import replace
 from planner.services.errors import ServiceError
 from planner.storage.records import ChildSettings
 from planner.storage.store import Store, StoreError

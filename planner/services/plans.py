@@ -87,7 +87,7 @@ def looks_like_fhir(data: bytes) -> bool:
 
 
 def _parse_fhir(data: bytes, label: str, today: date | None) -> Plan:
-    from dataclasses import replace as dc_replace
+    from planner.core.value import replace as dc_replace
 
     from planner.interop.fhir import FhirError, careplan_to_plan
     try:

@@ -1,7 +1,6 @@
 """Practice: the schedule of a child's days and what the family recorded on them."""
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from planner.core import scheduler
@@ -11,6 +10,7 @@ from planner.core.model import (
     PlanActivity, ScheduledItem, Snapshot, Status,
 )
 from planner.core.text import BadText, clean_text
+from planner.core.value import replace
 from planner.services.errors import ServiceError
 from planner.services.household import load_family
 from planner.storage.store import Store, StoreError

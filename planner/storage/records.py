@@ -4,11 +4,11 @@ Each record maps to and from its stored JSON document here and nowhere else.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Mapping
 
 from planner.core.model import Plan
+from planner.core.value import field, frozen, replace
 
 
 class BadRecord(ValueError):
@@ -36,7 +36,7 @@ def _int(value: Any, what: str, lo: int = 0, hi: int = 10**9) -> int:
     return value
 
 
-@dataclass(frozen=True)
+@frozen
 class PlanRecord:
     """One imported plan version of one child, and the day it takes effect."""
     child_key: str
@@ -72,7 +72,7 @@ class PlanRecord:
                    hash=_str(d.get("hash", ""), "plan record hash"), plan=plan)
 
 
-@dataclass(frozen=True)
+@frozen
 class ChildSettings:
     """What belongs to one child: holidays, the kid-mode reward, the family's own photos."""
     pauses: frozenset[date] = frozenset()
@@ -111,7 +111,7 @@ class ChildSettings:
         return replace(self, **changes)
 
 
-@dataclass(frozen=True)
+@frozen
 class HouseholdSettings:
     """What belongs to the family, not to one child: the parent PIN (one for every child) and its
     lock-out, reminder times, whether a device is in kid mode and which child it shows."""
