@@ -168,13 +168,6 @@ def test_a_service_error_is_caught_only_where_the_flow_differs():
     assert all(n in _view_modules() for n in SERVICE_ERROR_CATCHERS)
 
 
-def _still_on_dataclasses(*rel: str) -> bool:
-    return any("import dataclasses" in t or "from dataclasses import" in t
-               for t in ((ROOT / r).read_text(encoding="utf-8") for r in rel))
-
-
-@pytest.mark.xfail(_still_on_dataclasses("planner/core/scheduler.py", "planner/storage/store.py"), strict=True,
-                   reason="scheduler.py still imports dataclasses")
 def test_done_loads_neither_dataclasses_nor_inspect(tmp_path):
     """The core's value types (planner.core.value) replace dataclasses: `planner done` creates its
     classes without importing dataclasses, inspect, ast or dis."""

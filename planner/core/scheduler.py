@@ -11,8 +11,6 @@ days of that week are available, so it is computed once and reused.
 from __future__ import annotations
 
 import math
-
-from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from itertools import combinations
@@ -22,11 +20,12 @@ from planner.core.model import (
     SCHOOL_SLOTS, SETTING_ORDER, FrequencyKind, SLOT_ORDER, WEEKDAYS, Completion, Day, LevelChange, Plan,
     PlanActivity, ScheduledItem, Status,
 )
+from planner.core.value import frozen
 
 ONE_DAY = timedelta(days=1)
 
 
-@dataclass(frozen=True)
+@frozen
 class Segment:
     """A plan version and the dates it governs (inclusive)."""
     plan: Plan
@@ -552,7 +551,7 @@ def _apply(it: ScheduledItem, c: Completion) -> ScheduledItem:
                       level_done=c.level, assist=c.assist, option=c.option)
 
 
-@dataclass(frozen=True)
+@frozen
 class Load:
     """What a plan asks of a full week against its budget."""
     week_minutes: int
