@@ -193,20 +193,23 @@ def schedule_year(rounds: int) -> list[float]:
     return out
 
 
-class _NoPage:
-    """Stands in for the shell when timing a view's server-side work without a client."""
-
-    def __init__(self, state):
-        self.state = state
-        self.page = None
-
-
 def app_tick(folder: Path, rounds: int) -> list[float]:
     """A tap on a checkbox in Today: persist, re-read the day, rebuild the view's controls."""
+    from planner.views.navigator import Navigator
     from planner.views.state import AppState
     from planner.views.today import TodayView
+
+    class Offscreen(Navigator):
+        """A navigator without a page: the view's server-side work, timed without a client."""
+
+        def __init__(self):
+            pass
+
+        def update(self) -> None:
+            pass
+
     state = AppState(folder, lambda: TODAY)
-    view = TodayView(_NoPage(state))
+    view = TodayView(state, Offscreen())
     view.refresh()
     items = state.day(TODAY).items
     out = []
