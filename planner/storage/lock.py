@@ -6,8 +6,8 @@ Polls until the timeout instead of blocking, so a busy folder gives a clear mess
 from __future__ import annotations
 
 import os
-import threading
 import time
+from _thread import allocate_lock  # threading.Lock without importing threading
 
 
 class LockTimeout(Exception):
@@ -19,7 +19,7 @@ class FolderLock:
         self.path = path
         self.timeout = timeout
         self._fd: int | None = None
-        self._threads = threading.Lock()          # one holder per process as well
+        self._threads = allocate_lock()           # one holder per process as well
 
     @property
     def is_locked(self) -> bool:

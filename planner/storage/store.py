@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import threading
+from _thread import RLock  # threading.RLock without importing threading
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -83,7 +83,7 @@ class Store:
         self.notices: list[str] = []
         self._dbs: dict[Path, TinyDB] = {}
         self._lock = FolderLock(str(self.dir / ".lock"), timeout=self.lock_timeout)
-        self._thread_lock = threading.RLock()
+        self._thread_lock = RLock()
         self._depth = 0
         self._schema_checked = False
         self._prepared = False              # stray temp files swept, schema checked (once)
