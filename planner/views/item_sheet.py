@@ -8,6 +8,7 @@ import flet as ft
 
 from planner.core.model import ASSIST_LABELS, RATING_LABELS, SKIP_REASON_LABELS, ScheduledItem, Status
 from planner.views import rows, widgets
+from planner.views.navigator import quietly
 
 if TYPE_CHECKING:
     from planner.views.navigator import Navigator
@@ -288,7 +289,7 @@ class ItemSheet:
         self.body.controls = c
 
     def _ready(self) -> str | None:
-        return self.nav.quietly(lambda: self.state.ready_to_progress(self.item.key), None)
+        return quietly(lambda: self.state.ready_to_progress(self.item.key), None)
 
     def _photo_row(self) -> ft.Control:
         own = self.state.has_photo(self.item.key)
@@ -427,7 +428,7 @@ class UseSheet:
                           on_click=lambda e: self.nav.close_dialog(self.sheet)),
         ], spacing=8))
         today = st.today
-        used = [u for u in self.nav.quietly(lambda: st.uses(today, today), []) if u.activity == a.key]
+        used = [u for u in quietly(lambda: st.uses(today, today), []) if u.activity == a.key]
         if used:
             c.append(ft.Text(f"Used {rows.plural(len(used), 'time')} today", size=14,
                              weight=ft.FontWeight.W_600, key="use-count"))

@@ -15,6 +15,7 @@ from planner.core.model import ScheduledItem, Status
 from planner.library import load_library
 from planner.views import kid_plan, rows, widgets
 from planner.views.kid_widgets import Celebration, KidTimer, RepCounter, kid_picture, star_row, tap_target
+from planner.views.navigator import quietly
 
 try:                                   # Flet's audio controls (flet-audio, flet-audio-recorder)
     import flet_audio as fta
@@ -152,7 +153,7 @@ class KidView:
             await asyncio.sleep(CLOCK_CHECK_SECONDS)
             if not self.nav.showing(self):
                 return
-            queue = self.nav.quietly(self.state.kid_queue, None)
+            queue = quietly(self.state.kid_queue, None)
             if queue is None:
                 continue
             ids = tuple(i.id for i in queue.open)

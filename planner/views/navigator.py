@@ -2,7 +2,8 @@
 pick or save a file, run a task, enter or leave kid mode. The Shell (app.py) owns the page and
 makes one Navigator; every view gets it with the AppState and never sees the Shell or the page.
 
-`act` is the one place where a user action's ServiceError becomes a red message."""
+`act` is the one place where a user action's ServiceError becomes a red message; `quietly` is the
+one place a read for part of a screen falls back to nothing."""
 from __future__ import annotations
 
 import asyncio
@@ -128,15 +129,6 @@ class Navigator:
         self._done(done, result)
         return True
 
-    @staticmethod
-    def quietly(read: Callable[[], T], default: T) -> T:
-        """A read for one part of a screen: when the data cannot be read, that part shows
-        `default` (nothing) and the rest of the screen still draws; no message."""
-        try:
-            return read()
-        except ServiceError:
-            return default
-
     def _error(self, text: str) -> None:
         self.snack(text, error=True)
 
@@ -149,3 +141,12 @@ class Navigator:
 async def _settle(got) -> None:
     if inspect.isawaitable(got):
         await got
+
+
+def quietly(read: Callable[[], T], default: T) -> T:
+    """A read for one part of a screen: when the data cannot be read, that part shows `default`
+    (nothing) and the rest of the screen still draws; no message."""
+    try:
+        return read()
+    except ServiceError:
+        return default

@@ -9,6 +9,7 @@ from planner.core import scheduler
 from planner.core import draft as drafts
 from planner.views import rows, widgets
 from planner.views.builder import BuilderView
+from planner.views.navigator import quietly
 from planner.views.plan_import import ImportFlow, plan_body
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ class PlanView:
                                  + (f" ({plan.therapist_contact})" if plan.therapist_contact else ""), size=14))
         c.append(ft.Container(ft.Column(lines, spacing=4), padding=12, bgcolor="#F1F7F5",
                               border_radius=ft.BorderRadius.all(16), key="plan-header"))
-        got = self.nav.quietly(st.goal_ratings, [])
+        got = quietly(st.goal_ratings, [])
         ratings: dict[str, list] = {}
         for r in got:
             if r.plan_id == plan.plan_id:

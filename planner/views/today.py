@@ -9,6 +9,7 @@ import flet as ft
 from planner.core.model import ScheduledItem, Status
 from planner.views import rows, widgets
 from planner.views.item_sheet import ItemSheet, UseSheet
+from planner.views.navigator import quietly
 
 if TYPE_CHECKING:
     from planner.views.navigator import Navigator
@@ -53,7 +54,7 @@ class TodayView:
         (so only on today's page: a use is logged at the time it is saved)."""
         if when != self.state.today:
             return
-        entries = self.nav.quietly(lambda: self.state.as_needed(when), [])
+        entries = quietly(lambda: self.state.as_needed(when), [])
         if not entries:
             return
         self.control.controls.append(widgets.section_title("When needed"))
