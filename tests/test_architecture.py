@@ -101,19 +101,39 @@ def test_views_reach_services_and_storage_only_through_the_app_state():
         assert not bad, (name, bad)
 
 
-def test_done_loads_no_report_pdf_calendar_archive_or_flet(tmp_path):
+def _modules_loaded_by(tmp_path, *command: str) -> set[str]:
+    """The modules a whole `planner COMMAND` process imports (on the demo plan)."""
     env = dict(os.environ, PLANNER_TODAY="2026-11-27")
     data = tmp_path / "data"
-    subprocess.run([sys.executable, "-m", "planner", "--data-dir", str(data), "demo"], env=env,
-                   check=True, capture_output=True)
-    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "planner", "--data-dir", str(data),
-                        "done", "sam-demo.20261127.zipping-coat.morning"], env=env,
-                       capture_output=True, text=True, timeout=60)
+    if not data.exists():
+        subprocess.run([sys.executable, "-m", "planner", "--data-dir", str(data), "demo"], env=env,
+                       check=True, capture_output=True)
+    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "planner", "--data-dir", str(data), *command],
+                       env=env, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
-    loaded = {line.split("|")[-1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")}
-    for bad in ("planner.core.report", "planner.reports", "fpdf", "icalendar", "flet", "planner.storage.archive",
-                "planner.storage.backup", "planner.interop", "planner.views"):
-        assert not [m for m in loaded if m == bad or m.startswith(bad + ".")], bad
+    return {line.split("|")[-1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")}
+
+
+def _loaded(loaded: set[str], *names: str) -> list[str]:
+    return [m for m in loaded for bad in names if m == bad or m.startswith(bad + ".")]
+
+
+def test_done_loads_no_report_pdf_calendar_archive_or_flet(tmp_path):
+    loaded = _modules_loaded_by(tmp_path, "done", "sam-demo.20261127.zipping-coat.morning")
+    assert not _loaded(loaded, "planner.core.report", "planner.reports", "fpdf", "icalendar", "flet",
+                       "planner.storage.archive", "planner.storage.backup", "planner.interop", "planner.views")
+
+
+def test_done_and_schedule_load_only_what_a_check_off_needs(tmp_path):
+    """The core's value types (planner.core.value) replace dataclasses, the store takes its locks
+    from _thread and the parser never asks the terminal's width: a check-off imports neither
+    dataclasses (nor inspect, ast, dis), threading nor shutil; reading the schedule does not
+    import TinyDB either (the store imports it at its first write)."""
+    done = _modules_loaded_by(tmp_path, "done", "sam-demo.20261127.zipping-coat.morning")
+    assert not _loaded(done, "dataclasses", "inspect", "threading", "shutil"), done
+    assert "tinydb" in done                                   # a check-off writes through TinyDB
+    schedule = _modules_loaded_by(tmp_path, "schedule", "--days", "1", "--json")
+    assert not _loaded(schedule, "dataclasses", "inspect", "threading", "shutil", "tinydb")
 
 
 # Views see the app around them only through the Navigator: never the Shell, its page, its frame,
@@ -166,19 +186,3 @@ def test_a_service_error_is_caught_only_where_the_flow_differs():
                 bad.append(f"{name}:{no}: {line.strip()}")
     assert not bad, "use Navigator.act (or quietly) instead:\n" + "\n".join(bad)
     assert all(n in _view_modules() for n in SERVICE_ERROR_CATCHERS)
-
-
-def test_done_loads_neither_dataclasses_nor_inspect(tmp_path):
-    """The core's value types (planner.core.value) replace dataclasses: `planner done` creates its
-    classes without importing dataclasses, inspect, ast or dis."""
-    env = dict(os.environ, PLANNER_TODAY="2026-11-27")
-    data = tmp_path / "data"
-    subprocess.run([sys.executable, "-m", "planner", "--data-dir", str(data), "demo"], env=env,
-                   check=True, capture_output=True)
-    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "planner", "--data-dir", str(data),
-                        "done", "sam-demo.20261127.zipping-coat.morning"], env=env,
-                       capture_output=True, text=True, timeout=60)
-    assert r.returncode == 0, r.stderr
-    loaded = {line.split("|")[-1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")}
-    assert "dataclasses" not in loaded
-    assert "inspect" not in loaded

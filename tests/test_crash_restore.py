@@ -3,7 +3,7 @@ injected step and at random moments, and the folder must then hold either the co
 or the complete new data (never a mix), lose nothing, and be tidied by the next command.
 
 Restore: the planner's restore of a large backup (thousands of history records) over a family
-folder, killed at planner.storage.backup.fault_hook's steps, at AtomicJSONStorage.fault_hook's
+folder, killed at planner.storage.backup.fault_hook's steps, at planner.storage.atomic.fault_hook's
 steps of each of its atomic writes, and at random; the same for a schema-1 backup (migrated in
 its staging folder). Migration: a schema-1 folder with thousands of records opened by the store,
 killed at each atomic write, at file removals of the sweep, and at random. The harness also runs

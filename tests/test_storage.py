@@ -10,7 +10,8 @@ from planner.storage.lock import FolderLock
 
 from planner.core.model import Completion, Status
 from planner.storage import store as store_mod
-from planner.storage.atomic import AtomicJSONStorage, atomic_write_bytes
+from planner.storage.atomic import atomic_write_bytes
+from planner.storage.tinyfile import AtomicJSONStorage
 from planner.storage import migrations
 from planner.storage.records import ChildSettings, HouseholdSettings
 from planner.storage.store import Busy, Store, StoreError, resolve_data_dir

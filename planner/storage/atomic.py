@@ -13,7 +13,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tinydb.storages import Storage
 
 TMP_MARK = ".tmp-"
 
@@ -52,13 +51,16 @@ def read_json_file(path: Path) -> Any:
     return doc
 
 
+fault_hook: Any = None   # set by fault tests only: called with each stage of every write
+
+
 def atomic_write_bytes(path: Path, data: bytes, keep_backup: bool = True,
                        hook: Any = None) -> None:
     """Write `data` to `path` crash-safely. `hook(stage)` lets fault tests stop at a stage; without
-    one, AtomicJSONStorage.fault_hook is used, so every write of the store (migrations, meta.json,
-    repairs, restores) can be stopped the same way."""
+    one, the module's `fault_hook` is used, so every write of the store (TinyDB's, migrations,
+    meta.json, repairs, restores) can be stopped the same way."""
     if hook is None:
-        hook = AtomicJSONStorage.fault_hook
+        hook = fault_hook
     folder = path.parent
     tmp = folder / f"{TMP_MARK}{path.name}.{os.getpid()}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -98,46 +100,3 @@ def atomic_write_bytes(path: Path, data: bytes, keep_backup: bool = True,
     if hook:
         hook("after-replace")
     fsync_dir(folder)
-
-
-class AtomicJSONStorage(Storage):
-    """TinyDB storage: whole-file JSON, written atomically, read fresh each time."""
-
-    fault_hook: Any = None   # set by fault tests only
-
-    def __init__(self, path: str | os.PathLike, **_: Any):
-        self.path = Path(path)
-        self._cache: tuple[tuple[int, int, int], dict[str, Any]] | None = None
-
-    def _signature(self) -> tuple[int, int, int] | None:
-        try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            return None
-        return (st.st_ino, st.st_mtime_ns, st.st_size)
-
-    def read(self) -> dict[str, Any] | None:
-        # Every write replaces the file (a new inode), so an unchanged signature means
-        # nobody else wrote since we last read or wrote it: skip parsing it again.
-        sig = self._signature()
-        if sig is None:
-            self._cache = None
-            return None
-        if self._cache is not None and self._cache[0] == sig:
-            return self._cache[1]
-        self._cache = None
-        data = read_json_file(self.path)
-        if self._signature() == sig:
-            self._cache = (sig, data)
-        return data
-
-    def write(self, data: dict[str, Any]) -> None:
-        self._cache = None
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        atomic_write_bytes(self.path, payload, hook=type(self).fault_hook)
-        sig = self._signature()
-        if sig is not None:
-            self._cache = (sig, data)
-
-    def close(self) -> None:
-        pass

@@ -25,19 +25,20 @@ from _thread import RLock  # threading.RLock without importing threading
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterator
-
-from tinydb import Query, TinyDB
-from tinydb.table import Table
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from planner.core.model import AsNeededUse, Completion, GoalRating, LevelChange
 from planner.storage import mapping
 from planner.storage.atomic import (
-    TMP_MARK, AtomicJSONStorage, CorruptFile, atomic_write_bytes, read_json_file,
+    TMP_MARK, CorruptFile, atomic_write_bytes, read_json_file,
 )
 from planner.storage.files import _strerror
 from planner.storage.lock import FolderLock, LockTimeout
 from planner.storage.records import BadRecord, ChildSettings, HouseholdSettings, PlanRecord
+
+if TYPE_CHECKING:                        # TinyDB is imported at the first write (planner.storage.tinyfile)
+    from tinydb import TinyDB
+    from tinydb.table import Table
 
 SCHEMA_VERSION = 2
 APP_NAME = "ot-home-planner"
@@ -67,6 +68,11 @@ def resolve_data_dir(arg: str | os.PathLike | None = None) -> Path:
 def week_file(child_key: str, day: date) -> str:
     year, week, _ = day.isocalendar()
     return f"history/{child_key}/{year:04d}-W{week:02d}.json"
+
+
+def _query():
+    from planner.storage.tinyfile import Query
+    return Query()
 
 
 def _check_key(child_key: str) -> str:
@@ -293,6 +299,7 @@ class Store:
             self._sweep(path.parent)
             self._repair(path)
             path.parent.mkdir(parents=True, exist_ok=True)
+            from planner.storage.tinyfile import AtomicJSONStorage, TinyDB
             db = TinyDB(path, storage=AtomicJSONStorage)
             self._dbs[path] = db
         return db
@@ -301,6 +308,7 @@ class Store:
     def _table(db: TinyDB, name: str) -> Table:
         """A fresh Table each time: TinyDB caches query results and the next document id per
         Table object, and another process may have written the file since."""
+        from planner.storage.tinyfile import Table
         return Table(db.storage, name)
 
     def _repair(self, path: Path) -> None:
@@ -371,10 +379,10 @@ class Store:
         _check_key(child_key)
         with self.writing():
             table = self._table(self._db_for_write("settings.json"), "children")
-            found = table.get(Query().child_key == child_key)
+            found = table.get(_query().child_key == child_key)
             current = ChildSettings.from_doc(found) if found else ChildSettings()
             new = update(current)
-            table.upsert({"child_key": child_key, **new.to_doc()}, Query().child_key == child_key)
+            table.upsert({"child_key": child_key, **new.to_doc()}, _query().child_key == child_key)
             return new
 
     def household(self) -> HouseholdSettings:
@@ -453,7 +461,7 @@ class Store:
         with self.writing():
             table = self._table(self._db_for_write(week_file(child_key, c.date)), "completions")
             doc = mapping.completion_to_doc(c)
-            found = table.get(Query().item_id == c.item_id)
+            found = table.get(_query().item_id == c.item_id)
             if found is None:
                 table.insert(doc)
             else:
@@ -485,7 +493,7 @@ class Store:
             if not (self.dir / week_file(child_key, day)).exists():
                 return False
             table = self._table(self._db_for_write(week_file(child_key, day)), "completions")
-            return bool(table.remove(Query().item_id == item_id))
+            return bool(table.remove(_query().item_id == item_id))
 
     # ------------------------------------------------------------ plan format 2 records
     def _small(self, child_key: str, name: str) -> str:

@@ -41,13 +41,13 @@ def main() -> None:
     stage, nth = (sys.argv[3], int(sys.argv[4])) if len(sys.argv) > 4 else (None, -1)
     writes = {"n": 0}
     if backend == "atomic":
-        from planner.storage.atomic import AtomicJSONStorage
+        from planner.storage import atomic
         from planner.storage.store import Store
 
         def hook(at: str) -> None:
             if at == stage and writes["n"] == nth:
                 die()
-        AtomicJSONStorage.fault_hook = staticmethod(hook)
+        atomic.fault_hook = hook
         store = Store(folder)
 
         def put(c: Completion) -> None:

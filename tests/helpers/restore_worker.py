@@ -8,7 +8,7 @@ MODE    restore   the planner's restore service: SOURCE is a backup file
         migrate   open a schema-1 FOLDER and read it (the store migrates it); SOURCE is ignored
 KILL    backup:STAGE         at planner.storage.backup.fault_hook STAGE (unpacked, old-moved,
                              new-in-place)
-        atomic:STAGE:N       at AtomicJSONStorage.fault_hook STAGE (mid-temp-write, before-replace,
+        atomic:STAGE:N       at planner.storage.atomic.fault_hook STAGE (mid-temp-write, before-replace,
                              after-replace) of the N-th atomic write of this process (from 0)
         unlink:N             just before the N-th file removal of this process (from 0)
         naive:N              (naive only) after the N-th file copied
@@ -31,7 +31,7 @@ def die() -> None:
 
 def arm(kill: str) -> None:
     from planner.storage import backup
-    from planner.storage.atomic import AtomicJSONStorage
+    from planner.storage import atomic
     kind, _, rest = kill.partition(":")
     if kind == "pause":                  # pause:STAGE:SECONDS  (stop a while, then go on)
         stage, seconds = rest.rsplit(":", 1)
@@ -56,7 +56,7 @@ def arm(kill: str) -> None:
                 count["n"] += 1
             if at == stage and count["n"] == int(nth):
                 die()
-        AtomicJSONStorage.fault_hook = staticmethod(at_write)
+        atomic.fault_hook = at_write
     elif kind == "unlink":
         real, count = os.unlink, {"n": -1}
 
