@@ -70,6 +70,16 @@ def week_file(child_key: str, day: date) -> str:
     return f"history/{child_key}/{year:04d}-W{week:02d}.json"
 
 
+def _history_record(convert: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, Any]], Any]:
+    """A reader of one history record whose BadRecord becomes the store's one-line error."""
+    def read(doc: dict[str, Any]) -> Any:
+        try:
+            return convert(doc)
+        except BadRecord as exc:
+            raise StoreError(f"a history file holds a record that cannot be read ({exc})") from None
+    return read
+
+
 def _query():
     from planner.storage.tinyfile import Query
     return Query()
@@ -432,12 +442,8 @@ class Store:
             monday += timedelta(days=7)
         return out
 
-    @staticmethod
-    def _completion(doc: dict[str, Any]) -> Completion:
-        try:
-            return mapping.completion_from_doc(doc)
-        except BadRecord as exc:
-            raise StoreError(f"a history file holds a record that cannot be read ({exc})") from None
+    _completion = staticmethod(_history_record(mapping.completion_from_doc))
+    _use = staticmethod(_history_record(mapping.use_from_doc))
 
     def history_weeks(self, child_key: str) -> list[str]:
         self._check_schema()
@@ -532,13 +538,6 @@ class Store:
                     out.append(u)
             monday += timedelta(days=7)
         return sorted(out, key=lambda u: u.at)
-
-    @staticmethod
-    def _use(doc: dict[str, Any]) -> AsNeededUse:
-        try:
-            return mapping.use_from_doc(doc)
-        except BadRecord as exc:
-            raise StoreError(f"a history file holds a record that cannot be read ({exc})") from None
 
     def add_use(self, child_key: str, use: AsNeededUse) -> None:
         _check_key(child_key)
