@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -186,3 +187,12 @@ def test_a_service_error_is_caught_only_where_the_flow_differs():
                 bad.append(f"{name}:{no}: {line.strip()}")
     assert not bad, "use Navigator.act (or quietly) instead:\n" + "\n".join(bad)
     assert all(n in _view_modules() for n in SERVICE_ERROR_CATCHERS)
+
+
+def test_no_import_of_a_shipped_module_is_wrapped_in_except_importerror():
+    """Every module the package imports ships with it or is one of its dependencies: catching
+    ImportError would only hide a real error."""
+    bad = [f"{path.relative_to(ROOT)}:{no}" for path in sorted(PKG.rglob("*.py"))
+           for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+           if re.search(r"except\s+\(?\s*(ImportError|ModuleNotFoundError)", line)]
+    assert not bad, bad

@@ -744,10 +744,7 @@ def _custom(c: Any, cw: str, pictures: set[str], v2: bool):
 
 def _custom_picture(title: str, areas: tuple[str, ...]) -> str:
     """A picture for an activity of the therapist's own, chosen from its words and area."""
-    try:
-        from planner.picture_choice import choose_picture
-    except ImportError:                       # pragma: no cover - the chooser ships with the package
-        return "activities/custom.svg"
+    from planner.picture_choice import choose_picture
     return choose_picture(title, areas)
 
 

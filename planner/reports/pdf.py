@@ -20,7 +20,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from fpdf import FPDF
-from fpdf.errors import FPDFException
 
 from planner.core.model import RATING_LABELS, RATINGS, SKIP_REASON_LABELS, SKIP_REASONS
 from planner.core.report import ADHERENCE_NAME, FOOTER, Counts, Report, WeekCounts
@@ -199,10 +198,7 @@ class ReportPDF(FPDF):
         if fallbacks:
             self.set_fallback_fonts(fallbacks, exact_match=False)
         if any(needs_shaping(t) for t in texts):
-            try:
-                self.set_text_shaping(True)
-            except (ImportError, FPDFException):    # uharfbuzz missing: letters print unjoined
-                pass
+            self.set_text_shaping(True)             # uharfbuzz, a dependency: Arabic letters join
         self.set_title(pdf_text(f"Home practice report - {report.child}"))
         self.set_author(pdf_text(report.therapist or "OT home planner"))
         self.set_creator("OT home planner")

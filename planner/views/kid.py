@@ -17,14 +17,8 @@ from planner.views import kid_plan, rows, widgets
 from planner.views.kid_widgets import Celebration, KidTimer, RepCounter, kid_picture, star_row, tap_target
 from planner.views.navigator import quietly
 
-try:                                   # Flet's audio controls (flet-audio, flet-audio-recorder)
-    import flet_audio as fta
-except ImportError:                    # pragma: no cover - the app works without sound
-    fta = None
-try:
-    import flet_audio_recorder as ftr
-except ImportError:                    # pragma: no cover
-    ftr = None
+import flet_audio as fta               # Flet's audio controls (dependencies of the package)
+import flet_audio_recorder as ftr
 
 if TYPE_CHECKING:
     from planner.views.navigator import Navigator
@@ -70,14 +64,13 @@ class KidPlayers:
         self._src: str | None = None
         self.on_state = None
         self.voice = fta.Audio(src=kid_picture("silence.wav"), on_state_change=self._state,
-                               on_loaded=self._on_loaded) \
-            if fta else None
-        self.sound = fta.Audio(src=kid_picture("chime.wav"), volume=0.6) if fta else None
+                               on_loaded=self._on_loaded)
+        self.sound = fta.Audio(src=kid_picture("chime.wav"), volume=0.6)
         self.chunks: list[bytes] = []
         self.recorder = ftr.AudioRecorder(
             configuration=ftr.AudioRecorderConfiguration(encoder=ftr.AudioEncoder.PCM16BITS, channels=1,
                                                          sample_rate=RECORD_RATE),
-            on_stream=self._chunk) if ftr else None
+            on_stream=self._chunk)
 
     def _chunk(self, e) -> None:
         chunk = getattr(e, "chunk", None)

@@ -141,10 +141,7 @@ class ProgressView:
         ), height=200, padding=ft.Padding.only(right=8, top=8))
 
     def extra_sections(self) -> list[ft.Control]:
-        try:
-            from planner.views import sharing
-        except ImportError:
-            return []
+        from planner.views import sharing      # its report and sharing code loads when first shown
         return sharing.progress_sections(self.state, self.nav)
 
     def set_period(self, period: str) -> None:

@@ -302,10 +302,7 @@ class AppState:
     @staticmethod
     def server_lan() -> bool:
         """True when this app runs on the home server in LAN mode (devices pair with a QR code)."""
-        try:
-            from planner import web
-        except ImportError:
-            return False
+        from planner import web
         info = web.server_info()
         return bool(info and info.lan)
 
