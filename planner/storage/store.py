@@ -80,6 +80,13 @@ def _history_record(convert: Callable[[dict[str, Any]], Any]) -> Callable[[dict[
     return read
 
 
+def _plan_record(doc: dict[str, Any]) -> PlanRecord:
+    try:
+        return PlanRecord.from_doc(doc)
+    except BadRecord as exc:
+        raise StoreError(f"plans.json holds a record that cannot be read ({exc})") from None
+
+
 def _query():
     from planner.storage.tinyfile import Query
     return Query()
@@ -359,14 +366,10 @@ class Store:
 
     # ------------------------------------------------------------ plans
     def plan_records(self) -> list[PlanRecord]:
-        """Every plan version of every child, in import order."""
-        out = []
-        for d in self._rows(self._read("plans.json"), "plans"):
-            try:
-                out.append(PlanRecord.from_doc(d))
-            except BadRecord as exc:
-                raise StoreError(f"plans.json holds a record that cannot be read ({exc})") from None
-        return out
+        """Every plan version of every child, in import order (read into records once while
+        plans.json is unchanged: the same Plan objects each time, so schedules of them are
+        remembered)."""
+        return list(self._records("plans.json", "plans", _plan_record))
 
     def add_plan_record(self, record: PlanRecord) -> None:
         _check_key(record.child_key)
