@@ -134,10 +134,16 @@ def cli_processes(folder: Path, runs: int) -> dict[str, float]:
         subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return (time.perf_counter() - t0) * 1000
     base = [sys.executable, "-m", "planner", "--data-dir", str(folder)]
-    done = [timed(base + ["done", items[r % len(items)].id]) for r in range(runs)]
-    sched = [timed(base + ["schedule", "--days", "1", "--json"]) for _ in range(runs)]
     db = str(folder.parent / "cli-bench.sqlite3")
-    sq = [timed([sys.executable, "-c", SQLITE_PROCESS, db, f"item.{r % 10}"]) for r in range(runs)]
+    done: list[float] = []
+    sched: list[float] = []
+    sq: list[float] = []
+    # Interleaved, one of each per round: the machine's state (disk write-back after building the
+    # history, other load) then weighs on the three alike instead of on whichever ran first.
+    for r in range(runs):
+        done.append(timed(base + ["done", items[r % len(items)].id]))
+        sched.append(timed(base + ["schedule", "--days", "1", "--json"]))
+        sq.append(timed([sys.executable, "-c", SQLITE_PROCESS, db, f"item.{r % 10}"]))
     p50 = lambda xs: round(statistics.median(xs), 1)  # noqa: E731
     return {"cli_done_p50_ms": p50(done), "cli_schedule_p50_ms": p50(sched),
             "cli_sqlite_checkoff_p50_ms": p50(sq),
