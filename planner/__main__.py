@@ -1,4 +1,3 @@
-from planner.cli import main
-import sys
+from planner.cli import run
 
-sys.exit(main())
+run()

@@ -218,6 +218,22 @@ def build_parser(only: str | None = None) -> Parser:
     return p
 
 
+def leave(code: int) -> NoReturn:
+    """End the process with `code` once `main` has returned. A short command's work is on disk by
+    then (every write was fsynced and its file closed before `main` returned), so the interpreter's
+    own teardown, freeing every module one by one, is skipped: it cost about a tenth of a whole
+    check-off. Only the standard streams are flushed. `planner app` ends the usual way (its server
+    threads and Flet clean up after themselves)."""
+    if _command_of(sys.argv[1:]) == "app":
+        raise SystemExit(code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):     # the reader went away, or the stream is closed
+            pass
+    os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(_command_of(argv))
