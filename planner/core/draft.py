@@ -14,8 +14,8 @@ from planner.core import importer, scheduler
 from planner.core.importer import PlanError
 from planner.core.model import (
     slot_label,
-    AREAS, DAILY_SPREAD, FORMAT, FORMAT_2, HANDEDNESS, LEVELS, SCHOOL_DAYS, SLOTS, WEEKDAYS, LibraryActivity,
-    Plan, PlanActivity, age_in_years,
+    AREAS, DAILY_SPREAD, FORMAT, FORMAT_2, HANDEDNESS, LEVELS, SCHOOL_DAYS, SLOTS, WEEKDAYS, ImportAction,
+    LibraryActivity, Plan, PlanActivity, age_in_years,
 )
 from planner.core.value import field, frozen, mutable
 
@@ -675,19 +675,20 @@ def budget_text(plan: Plan) -> str:
     return mins + (f" · rest: {rest}" if rest else " · no rest days")
 
 
-def outcome_text(action: str, plan: Plan, effective: date, today: date) -> str:
-    """What applying the plan will do, in plain words."""
+def outcome_text(action: ImportAction, plan: Plan, effective: date, today: date) -> str:
+    """What applying the plan will do, in plain words (`action` may be given by its value)."""
+    action = ImportAction(action)
     if effective == today:
         when = f"from today ({_d(effective)})"
     elif effective < today:
         when = f"from {_d(effective)} (already started)"
     else:
         when = f"from {_d(effective)}"
-    if action == "unchanged":
+    if action is ImportAction.UNCHANGED:
         return "This plan is already imported: nothing will change."
-    if action == "new":
+    if action is ImportAction.NEW:
         return f"A new plan for {plan.child}, in effect {when}."
-    if action == "revised":
+    if action is ImportAction.REVISED:
         return (f"Version {plan.version} of this plan: it takes over {when}. "
                 "Days before keep what was planned and ticked.")
     return (f"A new plan for {plan.child}: it replaces the current plan {when}. "

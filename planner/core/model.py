@@ -88,6 +88,14 @@ SKIP_REASON_LABELS = {"sick": "Sick", "no-time": "No time", "refused": "Refused"
 from planner.core.activity import LibraryActivity  # noqa: E402  (re-exported)
 
 
+class ImportAction(str, Enum):
+    """What importing a plan does to a child's timeline."""
+    NEW = "new"                  # the child's first plan
+    REVISED = "revised"          # a higher version of the plan in effect: takes over from its day
+    REPLACED = "replaced"        # another plan for the same child: replaces the current one
+    UNCHANGED = "unchanged"      # this very version is already imported: nothing changes
+
+
 class FrequencyKind(str, Enum):
     """How an entry's frequency is given (the value is the stored form)."""
     WEEKLY = "week"          # k times in each Monday-Sunday week

@@ -11,7 +11,7 @@ from typing import Any
 from planner.core import importer, scheduler
 from planner.core.family import Family, child_key
 from planner.core.importer import CsvOptions, PlanError
-from planner.core.model import Plan
+from planner.core.model import ImportAction, Plan
 from planner.library import load_library, picture_names
 from planner.services.errors import ServiceError
 from planner.storage import mapping
@@ -23,16 +23,17 @@ from planner.storage.store import Store, StoreError
 @dataclass
 class ImportOutcome:
     plan: Plan
-    action: str                 # "new", "revised", "unchanged", "replaced"
+    action: ImportAction
     effective_from: date
     warnings: list[str]
     dry_run: bool = False
 
     def summary(self) -> str:
         p = self.plan
-        if self.action == "unchanged":
+        if self.action is ImportAction.UNCHANGED:
             return f"{p.plan_id} version {p.version} for {p.child} is already imported; nothing changed"
-        verb = {"new": "imported", "revised": "revised", "replaced": "imported (replaces the previous plan)"}
+        verb = {ImportAction.NEW: "imported", ImportAction.REVISED: "revised",
+                ImportAction.REPLACED: "imported (replaces the previous plan)"}
         head = "would be " if self.dry_run else ""
         return (f"{p.plan_id} version {p.version} for {p.child}: {head}{verb[self.action]}, "
                 f"{len(p.activities)} activities, {len(p.goals)} goals, in effect from "
@@ -127,15 +128,15 @@ def import_plan(store: Store, plan: Plan, today: date, *, dry_run: bool = False,
         latest = max(same_id, key=lambda r: r.version)
         if plan.version == latest.version:
             if latest.hash == digest:
-                return ImportOutcome(plan, "unchanged", latest.effective_from, warnings, dry_run)
+                return ImportOutcome(plan, ImportAction.UNCHANGED, latest.effective_from, warnings, dry_run)
             raise ServiceError(f"plan {plan.plan_id} version {plan.version} is already imported with "
                                f"different content; raise \"version\" to {latest.version + 1} to revise it")
         if plan.version < latest.version:
             raise ServiceError(f"plan {plan.plan_id} version {plan.version} is older than the imported "
                                f"version {latest.version}; raise \"version\" to {latest.version + 1}")
-        action = "revised"
+        action = ImportAction.REVISED
     else:
-        action = "replaced" if mine else "new"
+        action = ImportAction.REPLACED if mine else ImportAction.NEW
     effective = plan.start if not mine else max(today, plan.start)
     if mine and plan.end is not None and plan.end < effective:
         raise ServiceError(f"plan {plan.plan_id} ends on {plan.end}, before it could take effect "

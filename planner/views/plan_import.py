@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Callable
 import flet as ft
 
 from planner.core import importer, scheduler
-from planner.core.model import WEEKDAYS, Plan
+from planner.core.model import WEEKDAYS, ImportAction, Plan
 from planner.views.state import ImportOutcome
 from planner.core import draft as drafts
 from planner.core.activity import PRECAUTION_LABELS
@@ -230,7 +230,7 @@ class ImportFlow:
         if self.plan is None or self.outcome is None:
             return
         st = self.state
-        if self.outcome.action == "unchanged":
+        if self.outcome.action is ImportAction.UNCHANGED:
             self.nav.snack("This plan is already imported; nothing changed")
             self.reset()
             self.view.builder = None
@@ -352,7 +352,7 @@ class ImportFlow:
         parts.extend(plan_body(plan, lambda key, default: default, "preview"))
         parts.append(ft.Row([
             ft.FilledButton("Apply plan", icon=ft.Icons.CHECK, key="plan-apply", height=widgets.TOUCH,
-                            disabled=outcome.action == "unchanged", on_click=lambda e: self.apply()),
+                            disabled=outcome.action is ImportAction.UNCHANGED, on_click=lambda e: self.apply()),
             ft.OutlinedButton("Cancel", key="plan-cancel", height=widgets.TOUCH, on_click=lambda e: self.cancel()),
         ], wrap=True, spacing=8))
         return ft.Container(ft.Column(parts, spacing=8), key="plan-preview")
