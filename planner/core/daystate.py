@@ -1,6 +1,7 @@
 """What kind of day a day is, and its words, in one place for the CLI and the screens."""
 from __future__ import annotations
 
+from datetime import date
 from enum import Enum
 
 from planner.core.model import Day, Plan
@@ -12,6 +13,17 @@ class DayKind(str, Enum):
     REST = "rest"                # a rest day of the plan (or nothing falls on it)
     PAUSED = "paused"            # the family paused practice (holiday, sick week)
     OUTSIDE = "outside"          # before the plan starts or after it ends
+
+
+class Tense(str, Enum):
+    """Where a day lies from today: a past day can still be ticked, a day to come only looked at."""
+    PAST = "past"
+    TODAY = "today"
+    FUTURE = "future"
+
+    @classmethod
+    def of(cls, day: date, today: date) -> "Tense":
+        return cls.TODAY if day == today else cls.PAST if day < today else cls.FUTURE
 
 
 WORDS = {

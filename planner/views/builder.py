@@ -17,6 +17,7 @@ from planner.core.model import AREAS, HANDEDNESS, LEVELS, SCHOOL_DAYS, SLOTS, WE
 from planner.library import filter_library, load_library, picture_names
 from planner.core import draft as drafts
 from planner.views import rows, widgets
+from planner.views.modes import PlanMode
 from planner.core.draft import Draft, DraftActivity
 
 if TYPE_CHECKING:
@@ -553,7 +554,7 @@ class BuilderView:
         """Check the draft and show the whole builder again (keyed controls are matched to the ones
         on screen, so a field being typed in keeps its focus)."""
         self.check = drafts.check(self.draft, self.library, self.pictures, self.known)
-        self.view.show("builder")
+        self.view.show(PlanMode.BUILDER)
 
     def revalidate(self, *parts: str) -> None:
         """Check the draft and rebuild only the status and the named parts ("activities", "library")."""
@@ -563,7 +564,7 @@ class BuilderView:
                 (before.activity or self.check.activity) and "activities" not in parts:
             parts = parts + ("activities",)           # an activity's own error line comes or goes
         lv = self.view.list
-        if self.view.mode != "builder" or not lv.page:
+        if self.view.mode is not PlanMode.BUILDER or not lv.page:
             return
         makers = {"draft-status": self._status, "draft-activities": self._activities,
                   "draft-library": self._library, "draft-goals": self._goals, "draft-own": self._own,

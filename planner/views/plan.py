@@ -9,6 +9,7 @@ from planner.core import scheduler
 from planner.core import draft as drafts
 from planner.views import rows, widgets
 from planner.views.builder import BuilderView
+from planner.views.modes import PlanMode
 from planner.views.navigator import quietly
 from planner.views.plan_import import ImportFlow, plan_body
 
@@ -25,13 +26,13 @@ class PlanView:
         # screen, and a new list always reaches the browser whole (never as edits to one it replaced).
         self.list = self._new_list([])
         self.control = ft.Container(self.list, expand=True, key="plan-view")
-        self.mode = "view"                  # "view", "import" (CSV fields or preview) or "builder"
+        self.mode = PlanMode.VIEW
         self.importer = ImportFlow(self)
         self.builder: BuilderView | None = None
 
     # ------------------------------------------------------------ modes
-    def show(self, mode: str) -> None:
-        self.mode = mode
+    def show(self, mode: PlanMode) -> None:
+        self.mode = PlanMode(mode)
         self.refresh()
         if self.control.page:
             self.control.update()
@@ -46,11 +47,11 @@ class PlanView:
 
     def _controls(self) -> list[ft.Control]:
         # Every top-level control has a key, so the builder can swap one part at a time.
-        if self.mode == "import" and self.importer.stage:
+        if self.mode is PlanMode.IMPORT and self.importer.stage:
             return self.importer.controls()
-        if self.mode == "builder" and self.builder is not None:
+        if self.mode is PlanMode.BUILDER and self.builder is not None:
             return self.builder.controls()
-        self.mode = "view"
+        self.mode = PlanMode.VIEW
         c: list[ft.Control] = []
         c.append(self._actions())
         st = self.state
@@ -81,7 +82,7 @@ class PlanView:
 
     def live_refresh(self) -> None:
         """Another device changed the data: redraw the plan, never a builder or preview in progress."""
-        if self.mode == "view":
+        if self.mode is PlanMode.VIEW:
             self.refresh()
 
     # ------------------------------------------------------------ goal ratings
@@ -125,7 +126,7 @@ class PlanView:
         def rated() -> None:
             self.nav.close_dialog(dialog)
             self.nav.snack(f"Goal rated {rows.GAS_NAMES[chosen['level']]} today")
-            self.show("view")
+            self.show(PlanMode.VIEW)
 
         draw()
         dialog = ft.AlertDialog(
@@ -163,8 +164,8 @@ class PlanView:
             # A new plan may be for another child: name, birth date and therapist are asked, never copied.
             draft = drafts.new_draft(st.today, "", plan)
         self.builder = BuilderView(self, draft)
-        self.show("builder")
+        self.show(PlanMode.BUILDER)
 
     def close_builder(self) -> None:
         self.builder = None
-        self.show("view")
+        self.show(PlanMode.VIEW)

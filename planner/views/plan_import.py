@@ -12,6 +12,7 @@ from planner.views.state import ImportOutcome
 from planner.core import draft as drafts
 from planner.core.activity import PRECAUTION_LABELS
 from planner.views import rows, widgets
+from planner.views.modes import PlanMode
 
 if TYPE_CHECKING:
     from planner.views.plan import PlanView
@@ -167,7 +168,7 @@ class ImportFlow:
                     self.stage = "csv"
             else:
                 self._preview()
-        self.view.show("import")
+        self.view.show(PlanMode.IMPORT)
 
     def begin_plan(self, plan: Plan) -> None:
         """A plan made in the builder goes through the same preview."""
@@ -211,14 +212,14 @@ class ImportFlow:
             mins[k] = int(s) if s.isdigit() else None
         if problems:
             self.form_error = "Please " + "; ".join(problems) + "."
-            self.view.show("import")
+            self.view.show(PlanMode.IMPORT)
             return
         self.form_error = ""
         opts = importer.CsvOptions(child=v["child"].strip(), start=v["start"].strip(),
                                    end=v["end"].strip() or None, weekday_minutes=mins["weekday"],
                                    weekend_minutes=mins["weekend"], rest_days=list(v["rest"]))
         self._preview(opts)
-        self.view.show("import")
+        self.view.show(PlanMode.IMPORT)
 
     # ------------------------------------------------------------ leaving
     def cancel(self) -> None:
@@ -234,17 +235,17 @@ class ImportFlow:
             self.nav.snack("This plan is already imported; nothing changed")
             self.reset()
             self.view.builder = None
-            self.view.show("view")
+            self.view.show(PlanMode.VIEW)
             return
         def refused(text: str) -> None:
             self._fail(text)
-            self.view.show("import")
+            self.view.show(PlanMode.IMPORT)
 
         def applied(_done) -> None:
             self.reset()
             self.view.builder = None
             st.viewing = st.today
-            self.view.mode = "view"
+            self.view.mode = PlanMode.VIEW
             self.nav.titles_changed()
 
         if self.nav.act(lambda: st.apply_import(self.plan), then=applied, error=refused,

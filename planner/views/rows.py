@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from planner.core import progress
-from planner.core.daystate import DayKind, DayState
+from planner.core.daystate import DayKind, DayState, Tense
 from planner.core.model import slot_label as model_slot_label
 from planner.core.model import (
     RATING_LABELS, SKIP_REASON_LABELS, SLOTS, Day, Plan, ScheduledItem, Status,
@@ -65,7 +65,7 @@ def item_name(item: ScheduledItem) -> str:
 @dataclass(frozen=True)
 class DayHeader:
     title: str
-    mode: str                # "today", "past" or "future"
+    mode: Tense
     counts: str              # "3 of 7 done"
     minutes: str             # "12 of 25 min"
     fraction: float
@@ -74,13 +74,13 @@ class DayHeader:
 
 def day_header(day: Day, today: date, in_plan: bool) -> DayHeader:
     s = progress.summarize_day(day)
-    mode = "today" if day.date == today else "past" if day.date < today else "future"
-    title = ("Today · " if mode == "today" else "") + long_date(day.date)
+    mode = Tense.of(day.date, today)
+    title = ("Today · " if mode is Tense.TODAY else "") + long_date(day.date)
     message = ""
     if not day.items:
         kind = DayKind.PAUSED if day.paused else DayKind.REST if in_plan else DayKind.OUTSIDE
         message = DayState(kind).message
-    elif mode == "today" and s.handled == s.total:
+    elif mode is Tense.TODAY and s.handled == s.total:
         message = "All done for today. Well done!"
     return DayHeader(
         title=title, mode=mode, counts=counts_text(s.done, s.partial, s.total),

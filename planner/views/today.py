@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import flet as ft
 
+from planner.core.daystate import Tense
 from planner.core.model import ScheduledItem, Status
 from planner.views import rows, widgets
 from planner.views.item_sheet import ItemSheet, UseSheet
@@ -86,8 +87,8 @@ class TodayView:
             widgets.icon_button(ft.Icons.CHEVRON_RIGHT, "Next day", "day-next", on_click=lambda e: self.go(1)),
         ], spacing=0)
         parts: list[ft.Control] = [nav]
-        if head.mode != "today":
-            note = ("A past day: you can still tick what you forgot." if head.mode == "past"
+        if head.mode is not Tense.TODAY:
+            note = ("A past day: you can still tick what you forgot." if head.mode is Tense.PAST
                     else "Coming up: you can look, and tick it on the day.")
             parts.append(ft.Row([
                 ft.Text(note, size=13, italic=True, expand=True, key="day-mode"),
