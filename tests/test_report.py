@@ -508,3 +508,13 @@ def test_bad_arguments_one_line_exit_2_nothing_written(recorded, tmp_path, args,
 def test_report_without_a_plan_creates_nothing(cli):
     code, _, err = cli("report")
     assert code == 2 and "no plan yet" in err and not cli.data.exists()
+
+
+def test_the_progress_periods_end_today():
+    from planner.core.progress import Period
+    thursday = date(2026, 12, 3)
+    assert Period.WEEK.first_day(thursday) == date(2026, 11, 30)            # this Monday
+    assert Period.WEEK.first_day(date(2026, 11, 30)) == date(2026, 11, 30)  # a Monday: itself
+    assert Period.FOUR_WEEKS.first_day(thursday) == date(2026, 11, 6)       # 28 days, today included
+    assert Period.PLAN.first_day(thursday) is None
+    assert Period("4weeks") is Period.FOUR_WEEKS                            # the screens' stored value

@@ -2,10 +2,27 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from enum import Enum
 from typing import Callable, Iterable
 
 from planner.core.model import Day, ScheduledItem, Status
 from planner.core.value import frozen
+
+
+class Period(str, Enum):
+    """The days a progress figure covers, up to today (the Progress screen and the report's
+    period choice share it)."""
+    WEEK = "week"                # this Monday-Sunday week so far
+    FOUR_WEEKS = "4weeks"        # the last 28 days, today included
+    PLAN = "plan"                # the whole plan so far
+
+    def first_day(self, today: date) -> date | None:
+        """The first day counted; None for the whole plan (from its first day)."""
+        if self is Period.WEEK:
+            return today - timedelta(days=today.weekday())
+        if self is Period.FOUR_WEEKS:
+            return today - timedelta(days=27)
+        return None
 
 
 @frozen

@@ -48,7 +48,7 @@ class ProgressView:
     def __init__(self, state: "AppState", nav: "Navigator"):
         self.state = state
         self.nav = nav
-        self.period = "week"
+        self.period = progress.Period.WEEK
         self.control = ft.ListView(expand=True, spacing=8, padding=ft.Padding.symmetric(horizontal=12, vertical=8),
                                    key="progress-view")
 
@@ -63,10 +63,7 @@ class ProgressView:
         monday = today - timedelta(days=today.weekday())
         first_chart = monday - timedelta(weeks=WEEKS_IN_CHART - 1)
         all_days = st.days(first_chart, (today - first_chart).days + 1)
-        if self.period == "week":
-            first = monday
-        else:
-            first = today - timedelta(days=27)
+        first = self.period.first_day(today)
         # The same figures as the therapist's report: today's items count once recorded or once the
         # day is over, and an item skipped because the child was sick is excused (named apart).
         items = [it for d in all_days if first <= d.date <= today for it in d.items
@@ -96,8 +93,9 @@ class ProgressView:
             note += f". {rows.plural(len(sick_days), 'sick day')} not counted"
         c.append(ft.Text(note, size=13, key="progress-note"))
         c.append(ft.SegmentedButton(
-            key="progress-period", selected=[self.period],
-            segments=[ft.Segment(value="week", label="This week"), ft.Segment(value="4weeks", label="4 weeks")],
+            key="progress-period", selected=[self.period.value],
+            segments=[ft.Segment(value=progress.Period.WEEK.value, label="This week"),
+                      ft.Segment(value=progress.Period.FOUR_WEEKS.value, label="4 weeks")],
             on_change=lambda e: self.set_period(e.control.selected[0])))
 
         goals = _group(items, lambda it: it.goal)
@@ -145,6 +143,6 @@ class ProgressView:
         return sharing.progress_sections(self.state, self.nav)
 
     def set_period(self, period: str) -> None:
-        self.period = period
+        self.period = progress.Period(period)
         self.refresh()
         self.control.update()

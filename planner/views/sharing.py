@@ -1,12 +1,13 @@
 """Getting things out and back in: the therapist's report, calendar reminders, backups."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import flet as ft
 
 from planner.core.model import SLOTS
+from planner.core.progress import Period
 from planner.views import rows, widgets
 
 if TYPE_CHECKING:
@@ -29,18 +30,13 @@ def restored_text(outcome) -> str:
 # ------------------------------------------------------------------ Progress: report
 
 def progress_sections(st: "AppState", nav: "Navigator") -> list[ft.Control]:
-    period = ft.Dropdown(key="report-period", label="Period", value="plan", width=220,
-                         options=[ft.DropdownOption(key="plan", text="Whole plan so far"),
-                                  ft.DropdownOption(key="4weeks", text="Last 4 weeks"),
-                                  ft.DropdownOption(key="week", text="This week")])
+    period = ft.Dropdown(key="report-period", label="Period", value=Period.PLAN.value, width=220,
+                         options=[ft.DropdownOption(key=Period.PLAN.value, text="Whole plan so far"),
+                                  ft.DropdownOption(key=Period.FOUR_WEEKS.value, text="Last 4 weeks"),
+                                  ft.DropdownOption(key=Period.WEEK.value, text="This week")])
 
     def first_day():
-        today = st.today
-        if period.value == "4weeks":
-            return today - timedelta(days=27)
-        if period.value == "week":
-            return today - timedelta(days=today.weekday())
-        return None
+        return Period(period.value).first_day(st.today)
 
     async def share_pdf(e) -> None:
         await share("pdf")
