@@ -196,3 +196,12 @@ def test_no_import_of_a_shipped_module_is_wrapped_in_except_importerror():
            for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
            if re.search(r"except\s+\(?\s*(ImportError|ModuleNotFoundError)", line)]
     assert not bad, bad
+
+
+def test_a_json_or_text_report_does_not_load_the_pdf_library(tmp_path):
+    """Choosing the paper of a report (only the PDF has one) never imports fpdf; a JSON report
+    over years of history must not pay for the PDF library's fonts."""
+    out = tmp_path / "report.json"
+    loaded = _modules_loaded_by(tmp_path, "report", "--format", "json", "-o", str(out))
+    assert out.stat().st_size > 0
+    assert not _loaded(loaded, "fpdf", "fontTools", "planner.reports.pdf", "flet")

@@ -16,7 +16,8 @@ from planner.core.model import AsNeededUse, GoalRating
 from planner.core.report import ADHERENCE_NAME, FOOTER, build_report
 from planner.core.value import replace
 from planner.reports import pdf as pdfmod
-from planner.reports.pdf import coverage, default_paper, pdf_text, render_pdf
+from planner.reports.paper import default_paper
+from planner.reports.pdf import coverage, pdf_text, render_pdf
 from test_report import D, DONE, PART, SKIP, as_days, day, mk, plan_of
 
 ARABIC = "عبد الرحمن بن محمد بن عبد العزيز بن سلمان الهاشمي"

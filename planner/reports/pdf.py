@@ -21,6 +21,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
+from planner.reports.paper import PAPERS
 from planner.core.model import RATING_LABELS, RATINGS, SKIP_REASON_LABELS, SKIP_REASONS
 from planner.core.report import ADHERENCE_NAME, FOOTER, Counts, Report, WeekCounts
 from planner.reports import formats as fm
@@ -33,11 +34,6 @@ FONTS = {
     ("naskh", "B"): "NotoNaskhArabic-Bold.ttf",
     ("cjk", ""): "DroidSansFallback-CJK-subset.ttf",
 }
-
-PAPERS = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
-# Territories whose usual paper is US Letter (the C library's LC_PAPER data).
-LETTER_TERRITORIES = frozenset({"US", "CA", "MX", "PH", "PR", "CL", "CO", "CR", "GT", "NI", "PA",
-                                "SV", "VE"})
 
 # Neutral colours: ink, greys and one slate blue; nothing judges a low figure.
 INK = (38, 44, 52)
@@ -60,20 +56,6 @@ MAX_NOTES = 160                   # more notes than two pages can ever hold
 
 # Scripts that need a shaping engine to print correctly.
 _SHAPED_RANGES = ((0x0590, 0x08FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF), (0x0900, 0x0DFF))
-
-
-def default_paper(locale_name: str | None) -> str:
-    """"letter" for a locale of the US, Canada and the other Letter countries, else "a4".
-
-    Accepts "en_US.UTF-8", "fr-CA", "es_MX@euro", None or "C" (a4).
-    """
-    if not locale_name:
-        return "a4"
-    name = locale_name.split(".")[0].split("@")[0].replace("-", "_")
-    parts = name.split("_")
-    if len(parts) >= 2 and parts[-1].upper() in LETTER_TERRITORIES:
-        return "letter"
-    return "a4"
 
 
 @lru_cache(maxsize=None)

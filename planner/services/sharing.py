@@ -72,7 +72,7 @@ def report(store: Store, family: Family, first: date | None, last: date | None,
 def default_paper() -> str:
     """A4, or Letter where the locale says so (US, Canada and the other Letter countries)."""
     import locale
-    from planner.reports.pdf import default_paper as by_locale
+    from planner.reports.paper import default_paper as by_locale
     name = os.environ.get("LC_PAPER") or os.environ.get("LC_ALL") or os.environ.get("LANG")
     if not name:
         try:
@@ -90,8 +90,9 @@ def report_bytes(store: Store, family: Family, first: date | None, last: date | 
         raise ServiceError(f"unknown report format {fmt!r} (use {', '.join(formats.FORMATS)})")
     if paper not in (None, "a4", "letter"):
         raise ServiceError(f"paper must be a4 or letter (got {paper!r})")
-    return formats.render(report(store, family, first, last, today), fmt,
-                          paper=paper or default_paper())
+    if fmt == "pdf" and paper is None:
+        paper = default_paper()
+    return formats.render(report(store, family, first, last, today), fmt, paper=paper or "a4")
 
 
 def report_pdf_bytes(store: Store, family: Family, first: date | None, last: date | None,
