@@ -12,8 +12,8 @@ What counts
 - Every figure is derived from the scheduled items, the therapist's goal
   ratings and the as-needed uses passed in; nothing is stored.
 
-Plan format 2 signals (level done, help needed, option picked) are read with
-`getattr`, so items of format 1 plans simply have none.
+Plan format 2 signals (level done, help needed, option picked) are None on the
+items of format 1 plans, so those simply have none.
 """
 from __future__ import annotations
 

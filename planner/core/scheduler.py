@@ -383,11 +383,11 @@ def schedule(segments: list[Segment], first: date, last: date,
 
 
 # Memos of the two steps above, for a process that asks again (the app, a report after the
-# Progress screen). Keyed by the identity of the frozen inputs, whose references the memo keeps
-# (an id is never reused while its object lives); a new plan object or a changed record is a
-# new key. Bounded: cleared when full.
-_WEEKS: dict[tuple, tuple[tuple, dict[date, Day]]] = {}
-_STATUS: dict[tuple, tuple[Day, tuple[Completion, ...], Day]] = {}
+# Progress screen). Keyed by the identity of the frozen inputs, whose references each entry keeps
+# (so an id in a key is never reused while the entry lives); a new plan object or a changed record
+# is a new key. Bounded: cleared when full.
+_WEEKS: dict[tuple, tuple[tuple[Plan, ...], dict[date, Day]]] = {}
+_STATUS: dict[tuple, tuple[tuple[Day, tuple[Completion, ...]], Day]] = {}
 _MEMO_MAX = 20_000
 
 
@@ -400,7 +400,7 @@ def _memo_week(segments: list[Segment], monday: date, paused: frozenset,
            tuple(sorted(d for d in paused if monday <= d <= sunday)),
            tuple(ch for changes in levels.values() for ch in changes if ch.date <= sunday))
     hit = _WEEKS.get(key)
-    if hit is not None and all(a is b for a, b in zip(hit[0], plans)):
+    if hit is not None:
         return hit[1]
     if len(_WEEKS) >= _MEMO_MAX:
         _WEEKS.clear()
@@ -415,12 +415,12 @@ def _memo_status(day: Day, records: Sequence[Completion]) -> Day:
     records = tuple(records)
     key = (id(day), *map(id, records))
     hit = _STATUS.get(key)
-    if hit is not None and hit[0] is day and all(a is b for a, b in zip(hit[1], records)):
-        return hit[2]
+    if hit is not None:
+        return hit[1]
     if len(_STATUS) >= _MEMO_MAX:
         _STATUS.clear()
     out = _with_status(day, records)
-    _STATUS[key] = (day, records, out)
+    _STATUS[key] = ((day, records), out)
     return out
 
 

@@ -70,21 +70,17 @@ def week_file(child_key: str, day: date) -> str:
     return f"history/{child_key}/{year:04d}-W{week:02d}.json"
 
 
-def _history_record(convert: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, Any]], Any]:
-    """A reader of one history record whose BadRecord becomes the store's one-line error."""
+def _reader(convert: Callable[[dict[str, Any]], Any], where: str) -> Callable[[dict[str, Any]], Any]:
+    """A reader of one stored record whose BadRecord becomes the store's one-line error."""
     def read(doc: dict[str, Any]) -> Any:
         try:
             return convert(doc)
         except BadRecord as exc:
-            raise StoreError(f"a history file holds a record that cannot be read ({exc})") from None
+            raise StoreError(f"{where} holds a record that cannot be read ({exc})") from None
     return read
 
 
-def _plan_record(doc: dict[str, Any]) -> PlanRecord:
-    try:
-        return PlanRecord.from_doc(doc)
-    except BadRecord as exc:
-        raise StoreError(f"plans.json holds a record that cannot be read ({exc})") from None
+_PLAN_RECORD = _reader(PlanRecord.from_doc, "plans.json")
 
 
 def _query():
@@ -369,7 +365,7 @@ class Store:
         """Every plan version of every child, in import order (read into records once while
         plans.json is unchanged: the same Plan objects each time, so schedules of them are
         remembered)."""
-        return list(self._records("plans.json", "plans", _plan_record))
+        return list(self._records("plans.json", "plans", _PLAN_RECORD))
 
     def add_plan_record(self, record: PlanRecord) -> None:
         _check_key(record.child_key)
@@ -425,28 +421,21 @@ class Store:
         if hit is not None and hit[0] is doc:
             return hit[1]
         rows = tuple(convert(d) for d in self._rows(doc, table))
-        cached = self._read_cache.get(self.dir / rel)
-        if doc is None or (cached is not None and cached[1] is doc):   # not a damaged file's copy
-            self._typed_cache[key] = (doc, rows)
+        self._typed_cache[key] = (doc, rows)      # holding `doc` keeps its identity unique
         return rows
 
     def completions(self, child_key: str, first: date, last: date) -> dict[str, Completion]:
         out: dict[str, Completion] = {}
         monday = first - timedelta(days=first.weekday())
         while monday <= last:
-            rows = self._records(week_file(child_key, monday), "completions", self._completion)
-            if first <= monday and monday + timedelta(days=6) <= last:
-                for c in rows:
+            for c in self._records(week_file(child_key, monday), "completions", self._completion):
+                if first <= c.date <= last:
                     out[c.item_id] = c
-            else:
-                for c in rows:
-                    if first <= c.date <= last:
-                        out[c.item_id] = c
             monday += timedelta(days=7)
         return out
 
-    _completion = staticmethod(_history_record(mapping.completion_from_doc))
-    _use = staticmethod(_history_record(mapping.use_from_doc))
+    _completion = staticmethod(_reader(mapping.completion_from_doc, "a history file"))
+    _use = staticmethod(_reader(mapping.use_from_doc, "a history file"))
 
     def history_weeks(self, child_key: str) -> list[str]:
         self._check_schema()
