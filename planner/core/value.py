@@ -327,33 +327,24 @@ _ATOMS = (str, int, float, bool, type(None), bytes, complex)
 _IMMUTABLE = (date, time, timedelta, timezone, Enum)       # deep-copying one gives an equal value
 
 
-def asdict(obj: Any, *, dict_factory: Any = dict) -> dict[str, Any]:
+def asdict(obj: Any) -> dict[str, Any]:
     """A value instance as a dict of its fields, recursively: value objects inside become dicts,
     lists, tuples and dicts are rebuilt with converted items, other values are deep-copied (as
     dataclasses.asdict does)."""
     if not is_value(obj) or isinstance(obj, type):
         raise TypeError("asdict() should be called on value instances")
-    return _asdict(obj, dict_factory)
+    return _asdict(obj)
 
 
-def _asdict(obj: Any, dict_factory: Any) -> Any:
+def _asdict(obj: Any) -> Any:
     cls = obj.__class__
-    if cls in _ATOMS:
+    if cls in _ATOMS or isinstance(obj, _IMMUTABLE):
         return obj
-    if hasattr(cls, "__value_fields__") and not isinstance(obj, type):
-        return dict_factory([(n, _asdict(getattr(obj, n), dict_factory)) for n in cls.__value_names__])
-    if isinstance(obj, tuple) and hasattr(obj, "_fields"):          # a namedtuple
-        return cls(*[_asdict(v, dict_factory) for v in obj])
+    if hasattr(cls, "__value_fields__"):
+        return {n: _asdict(getattr(obj, n)) for n in cls.__value_names__}
     if isinstance(obj, (list, tuple)):
-        return cls(_asdict(v, dict_factory) for v in obj)
+        return cls(_asdict(v) for v in obj)
     if isinstance(obj, dict):
-        if hasattr(cls, "default_factory"):                         # a defaultdict
-            out = cls(obj.default_factory)
-            for k, v in obj.items():
-                out[_asdict(k, dict_factory)] = _asdict(v, dict_factory)
-            return out
-        return cls((_asdict(k, dict_factory), _asdict(v, dict_factory)) for k, v in obj.items())
-    if isinstance(obj, _IMMUTABLE):
-        return obj
+        return cls((_asdict(k), _asdict(v)) for k, v in obj.items())
     import copy
     return copy.deepcopy(obj)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from planner.core import importer, scheduler
 from planner.core.family import Family, child_key
 from planner.core.importer import CsvOptions, PlanError
 from planner.core.model import ImportAction, Plan
+from planner.core.value import mutable, replace
 from planner.library import load_library, picture_names
 from planner.services.errors import ServiceError
 from planner.storage import mapping
@@ -20,7 +20,7 @@ from planner.storage.records import PlanRecord
 from planner.storage.store import Store, StoreError
 
 
-@dataclass
+@mutable
 class ImportOutcome:
     plan: Plan
     action: ImportAction
@@ -88,8 +88,6 @@ def looks_like_fhir(data: bytes) -> bool:
 
 
 def _parse_fhir(data: bytes, label: str, today: date | None) -> Plan:
-    from planner.core.value import replace as dc_replace
-
     from planner.interop.fhir import FhirError, careplan_to_plan
     try:
         doc, warnings = careplan_to_plan(data, today=today)
@@ -100,7 +98,7 @@ def _parse_fhir(data: bytes, label: str, today: date | None) -> Plan:
     except PlanError as exc:
         where = f"{exc.where}: " if exc.where else ""
         raise ServiceError(f"{label}: the CarePlan maps to a plan that is not valid ({where}{exc.message})") from None
-    return dc_replace(plan, warnings=tuple(warnings) + tuple(plan.warnings))
+    return replace(plan, warnings=tuple(warnings) + tuple(plan.warnings))
 
 
 def read_import_bytes(path: str | os.PathLike) -> bytes:
